@@ -27,6 +27,10 @@ public enum LayoutField {
     /** Width of {@code Func::kind} in bytes: 4 before 8.0, 1 from 8.0. */
     FUNC_KIND_SIZE("Func.kind.size"),
     FUNC_NAME("Func.name"),
+    /** The function's {@code FuncType} (a pointer, or an {@code IntrusivePtr} holding one). */
+    FUNC_TYPE("Func.type"),
+    /** {@code FuncType::flavor}: 0 function, 1 event, 2 hook (4 bytes, every version). */
+    FUNCTYPE_FLAVOR("FuncType.flavor"),
     BODY_SIZE("Body.size"),
     BODY_STMTS("Body.stmts"),
     OBJ_LOCATION("Obj.location"),
