@@ -29,7 +29,10 @@ public enum LayoutField {
     FUNC_NAME("Func.name"),
     /** The function's {@code FuncType} (a pointer, or an {@code IntrusivePtr} holding one). */
     FUNC_TYPE("Func.type"),
-    /** {@code FuncType::flavor}: 0 function, 1 event, 2 hook (4 bytes, every version). */
+    /**
+     * {@code FuncType::flavor}: 0 function, 1 event, 2 hook. A 4-byte enum in older versions and
+     * {@code uint8_t} in 9.0; zeek-spy reads its low byte, right for both on little-endian.
+     */
     FUNCTYPE_FLAVOR("FuncType.flavor"),
     BODY_SIZE("Body.size"),
     BODY_STMTS("Body.stmts"),

@@ -469,11 +469,11 @@ public final class StackReader {
         if (typePtr == 0) {
             return FunctionKind.FUNCTION;
         }
-        if (!plausiblePointer(typePtr) || !readFully(typePtr + flavorOffset, 4)) {
+        if (!plausiblePointer(typePtr) || !readFully(typePtr + flavorOffset, 1)) {
             error = StackError.UNREADABLE_ENTRY;
             return null;
         }
-        return switch (scratchView.getInt(0)) {
+        return switch (scratch[0]) {
             case 0 -> FunctionKind.FUNCTION;
             case 1 -> FunctionKind.EVENT;
             case 2 -> FunctionKind.HOOK;
