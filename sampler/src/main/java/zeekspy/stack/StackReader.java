@@ -111,6 +111,10 @@ public final class StackReader {
     private final AddressCache<Object[]> internedFrames = new AddressCache<>(1 << 14);
 
     private boolean verifyConsistency;
+    private long headerBegin;
+    private long headerEnd;
+    private long headerFsBegin;
+    private long headerFsEnd;
     private int lastDepth;
     private boolean lastTruncated;
     private StackError error;
@@ -204,6 +208,19 @@ public final class StackReader {
         error = null;
         lastDepth = 0;
         lastTruncated = false;
+        StackError result = readStack(out);
+        if (verifyConsistency && result != StackError.UNREADABLE_CALL_STACK && result != StackError.BAD_VECTOR) {
+            // In non-blocking mode a stack that changed underneath explains any failure on the way.
+            StackError changed = verify(headerBegin, headerEnd, headerFsBegin, headerFsEnd);
+            if (changed != null) {
+                out.clear();
+                return changed;
+            }
+        }
+        return result;
+    }
+
+    private StackError readStack(List<ScriptFrame> out) {
 
         // Round 1: the vector headers.
         batch.clear();
@@ -224,8 +241,12 @@ public final class StackReader {
             fsBegin = batch.getLong(fsHeader, vecBegin);
             fsEnd = batch.getLong(fsHeader, vecEnd);
         }
+        headerBegin = begin;
+        headerEnd = end;
+        headerFsBegin = fsBegin;
+        headerFsEnd = fsEnd;
         if (begin == end) {
-            return verifyConsistency ? verify(begin, end, fsBegin, fsEnd) : null;
+            return null;
         }
         long n = (end - begin) / entrySize;
         if (end < begin || !plausiblePointer(begin) || (end - begin) % entrySize != 0 || n > MAX_ENTRIES) {
@@ -290,9 +311,6 @@ public final class StackReader {
                 return error;
             }
             out.add(frame);
-        }
-        if (verifyConsistency) {
-            return verify(begin, end, fsBegin, fsEnd);
         }
         return null;
     }
