@@ -1,0 +1,134 @@
+package zeekspy.jfr;
+
+import java.util.List;
+import zeekspy.convert.ZeekJfrFormat;
+import zeekspy.sampling.Sample;
+import zeekspy.sampling.SampleSink;
+import zeekspy.stack.FunctionKind;
+import zeekspy.stack.ScriptFrame;
+
+/**
+ * Commits each {@link Sample} as a {@link ZeekSampleEvent} whose stack trace is the sample's
+ * Zeek stack ({@link ZeekJfrFormat}). Samples are dropped while no recording enables the event.
+ * Not thread-safe: one sink per sampler thread.
+ */
+public final class JfrSampleSink implements SampleSink {
+    /** Error reason of samples that hit a {@link FrameLimits limit} of the generated frames. */
+    public static final String FRAME_LIMIT_ERROR = "too many distinct frames for JFR";
+    /** Error reason of script samples without frames. */
+    public static final String EMPTY_STACK_ERROR = "empty script stack";
+
+    private static final String SCRIPT = "script";
+    private static final String NATIVE = "native";
+    private static final String IDLE = "idle";
+    private static final String ERROR = "error";
+    private static final List<ScriptFrame> IDLE_STACK = synthetic(ZeekJfrFormat.IDLE_FRAME, ZeekJfrFormat.EMPTY_CALL_STACK);
+    private static final List<ScriptFrame> NATIVE_STACK = synthetic(ZeekJfrFormat.NATIVE_FRAME, ZeekJfrFormat.EMPTY_CALL_STACK);
+    private static final List<ScriptFrame> ERROR_STACK = synthetic(ZeekJfrFormat.ERROR_FRAME);
+
+    private final ZeekFrames frames;
+    private final FrameChain chain;
+    private final String node;
+    private final long periodNanos;
+    private long committed;
+    private long truncated;
+    private long limitErrors;
+
+    /**
+     * A sink for samples of cluster node {@code node} (may be null) taken every
+     * {@code periodNanos}, keeping as many Zeek frames as the JVM's JFR stack depth allows
+     * ({@link JfrStackDepth#maxZeekDepth()}).
+     */
+    public JfrSampleSink(String node, long periodNanos) {
+        this(new ZeekFrames(), JfrStackDepth.maxZeekDepth(), node, periodNanos);
+    }
+
+    /** A sink that keeps the innermost {@code maxDepth} frames of each stack. */
+    public JfrSampleSink(ZeekFrames frames, int maxDepth, String node, long periodNanos) {
+        this.frames = frames;
+        this.chain = frames.newChain(maxDepth);
+        this.node = node;
+        this.periodNanos = periodNanos;
+        // The synthetic frames are generated now, so that a limit can never stop an error sample.
+        if (!frames.prepare(chain, ERROR_STACK) || !frames.prepare(chain, IDLE_STACK) || !frames.prepare(chain, NATIVE_STACK)) {
+            throw new IllegalStateException("cannot generate zeek-spy's synthetic frames");
+        }
+    }
+
+    @Override
+    public void accept(Sample sample) {
+        ZeekSampleEvent e = new ZeekSampleEvent();
+        if (!e.isEnabled()) {
+            return;
+        }
+        e.pid = sample.pid();
+        e.node = node;
+        e.period = periodNanos;
+        List<ScriptFrame> stack;
+        switch (sample.kind()) {
+            case SCRIPT -> {
+                stack = sample.frames();
+                e.kind = SCRIPT;
+                e.depth = stack.size();
+                if (stack.isEmpty()) {
+                    stack = ERROR_STACK;
+                    e.kind = ERROR;
+                    e.error = EMPTY_STACK_ERROR;
+                }
+            }
+            case IDLE -> {
+                stack = IDLE_STACK;
+                e.kind = IDLE;
+            }
+            case NATIVE -> {
+                stack = NATIVE_STACK;
+                e.kind = NATIVE;
+            }
+            default -> {
+                stack = ERROR_STACK;
+                e.kind = ERROR;
+                e.error = sample.error();
+            }
+        }
+        if (!frames.prepare(chain, stack)) {
+            limitErrors++;
+            stack = ERROR_STACK;
+            e.kind = ERROR;
+            e.error = FRAME_LIMIT_ERROR;
+            frames.prepare(chain, stack);
+        }
+        if (stack.size() > chain.length) {
+            truncated++;
+        }
+        e.function = stack.get(0).function();
+        e.location = stack == sample.frames() ? chain.location : null;
+        chain.commit(e);
+        committed++;
+    }
+
+    /** Events committed so far. */
+    public long committed() {
+        return committed;
+    }
+
+    /** Committed samples whose stack was deeper than the sink keeps. */
+    public long truncated() {
+        return truncated;
+    }
+
+    /** Script samples committed as error samples because of a {@link FrameLimits limit}. */
+    public long limitErrors() {
+        return limitErrors;
+    }
+
+    /** The generated frames this sink uses. */
+    public ZeekFrames frames() {
+        return frames;
+    }
+
+    private static List<ScriptFrame> synthetic(String... innermostFirst) {
+        return java.util.Arrays.stream(innermostFirst)
+                .map(f -> new ScriptFrame(f, FunctionKind.FUNCTION, ZeekJfrFormat.SYNTHETIC_FILE, 0))
+                .toList();
+    }
+}

@@ -1,0 +1,146 @@
+package zeekspy.jfr;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import zeekspy.convert.ZeekJfrFormat;
+import zeekspy.stack.FunctionKind;
+import zeekspy.stack.ScriptFrame;
+
+/**
+ * The generated frames of Zeek stacks: turns a stack into a {@link FrameChain} whose commit
+ * records exactly that stack, generating classes for bodies and call sites not seen before.
+ * Once every body and site of a workload has been seen, nothing is generated and preparing a
+ * chain allocates nothing. Thread-safe; each thread needs its own chain.
+ */
+public final class ZeekFrames {
+    /** Line numbers of class files are 16 bits; larger Zeek lines are reported as this. */
+    static final int MAX_LINE = 0xFFFF;
+
+    private final FrameLimits limits;
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ScriptBody>> bodiesByFile = new ConcurrentHashMap<>();
+    private final AtomicInteger bodies = new AtomicInteger();
+    private final AtomicLong lineFallbacks = new AtomicLong();
+    private final AtomicLong clampedLines = new AtomicLong();
+
+    public ZeekFrames() {
+        this(FrameLimits.DEFAULT);
+    }
+
+    public ZeekFrames(FrameLimits limits) {
+        this.limits = limits;
+    }
+
+    /** A chain for stacks of up to {@code maxDepth} frames. */
+    public FrameChain newChain(int maxDepth) {
+        if (maxDepth < 1) {
+            throw new IllegalArgumentException("stack depth must be at least 1, not " + maxDepth);
+        }
+        return new FrameChain(maxDepth);
+    }
+
+    /**
+     * Prepares {@code chain} for the innermost {@code chain.capacity()} frames of {@code stack}
+     * (innermost first, not empty). False if a {@link FrameLimits limit} or
+     * {@link FunctionTypes#MAX_FUNCTIONS} prevents it; the chain is then unusable.
+     */
+    public boolean prepare(FrameChain chain, List<ScriptFrame> stack) {
+        int n = Math.min(stack.size(), chain.capacity());
+        if (n == 0) {
+            throw new IllegalArgumentException("empty stack");
+        }
+        ScriptBody[] bodies = chain.bodies;
+        for (int d = 0; d < n; d++) {
+            ScriptBody b = body(stack.get(n - 1 - d));
+            if (b == null) {
+                return false;
+            }
+            bodies[d] = b;
+        }
+        for (int d = 0; d < n; d++) {
+            ScriptFrame f = stack.get(n - 1 - d);
+            FunctionType callee = d == n - 1 ? null : bodies[d + 1].function;
+            int line = line(f.line());
+            ScriptBody.Version v = bodies[d].current();
+            int site = v.indexOf(Site.key(line, callee));
+            if (site < 0) {
+                v = bodies[d].withSite(line, callee, limits.maxLineSites());
+                if (v == null) {
+                    lineFallbacks.incrementAndGet();
+                    line = 0;
+                    v = bodies[d].withSite(0, callee, limits.maxSitesPerBody());
+                    if (v == null) {
+                        return false;
+                    }
+                }
+                site = v.indexOf(Site.key(line, callee));
+            }
+            chain.frames[d] = v.frame;
+            chain.sites[d] = site;
+            if (callee == null) {
+                chain.location = line == f.line() ? v.location(site) : ScriptBody.Version.location(bodies[d].file, f.line());
+            }
+        }
+        chain.length = n;
+        chain.root = bodies[0].function.root();
+        return true;
+    }
+
+    private int line(int zeekLine) {
+        if (zeekLine < 0) {
+            return 0;
+        }
+        if (zeekLine > MAX_LINE) {
+            clampedLines.incrementAndGet();
+            return MAX_LINE;
+        }
+        return zeekLine;
+    }
+
+    /** The body of {@code frame}'s function in its file; null at a limit. */
+    private ScriptBody body(ScriptFrame frame) {
+        String file = frame.kind() == FunctionKind.BUILTIN || frame.file().isEmpty() ? ZeekJfrFormat.BUILTIN_FILE : frame.file();
+        ConcurrentHashMap<String, ScriptBody> byFunction = bodiesByFile.get(file);
+        if (byFunction == null) {
+            byFunction = bodiesByFile.computeIfAbsent(file, k -> new ConcurrentHashMap<>());
+        }
+        ScriptBody b = byFunction.get(frame.function());
+        return b != null ? b : newBody(byFunction, file, frame.function());
+    }
+
+    private synchronized ScriptBody newBody(ConcurrentHashMap<String, ScriptBody> byFunction, String file, String function) {
+        ScriptBody b = byFunction.get(function);
+        if (b != null || bodies.get() >= limits.maxBodies()) {
+            return b;
+        }
+        FunctionType type = FunctionTypes.of(function);
+        if (type == null) {
+            return null;
+        }
+        b = new ScriptBody(file, type);
+        byFunction.put(function, b);
+        bodies.incrementAndGet();
+        return b;
+    }
+
+    /** Distinct (file, function) bodies seen. */
+    public int bodies() {
+        return bodies.get();
+    }
+
+    /** Frames reported at line 0 because their body had no room for another line. */
+    public long lineFallbacks() {
+        return lineFallbacks.get();
+    }
+
+    /** Frames whose line exceeded {@value #MAX_LINE} and was reported as that. */
+    public long clampedLines() {
+        return clampedLines.get();
+    }
+
+    /** Classes generated in this JVM so far, by every instance. */
+    public static long generatedClasses() {
+        return FrameClassGenerator.generatedClasses();
+    }
+}
