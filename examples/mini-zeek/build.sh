@@ -97,14 +97,14 @@ fi
 # ---- clang with libstdc++ and with libc++ -------------------------------------------
 if have clang++; then
 	for fam in "${FAMILIES[@]}"; do
-		compile clang++ "$OUT/clang/mini-zeek-$fam" "$fam"
+		compile clang++ "$OUT/clang/mini-zeek-$fam" "$fam" -Wno-unused-private-field
 	done
 	probe="$OUT/clang-libcxx/.probe"
 	mkdir -p "$OUT/clang-libcxx"
 	if echo 'int main() { return 0; }' | clang++ -x c++ -stdlib=libc++ -o "$probe" - >/dev/null 2>&1; then
 		rm -f "$probe"
 		for fam in "${FAMILIES[@]}"; do
-			compile clang++ "$OUT/clang-libcxx/mini-zeek-$fam" "$fam" -stdlib=libc++
+			compile clang++ "$OUT/clang-libcxx/mini-zeek-$fam" "$fam" -stdlib=libc++ -Wno-unused-private-field
 		done
 	else
 		rm -f "$probe"

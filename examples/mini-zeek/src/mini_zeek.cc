@@ -518,7 +518,12 @@ Func* script_func(const char* n, function_flavor f, int frame_size)
 	{
 	return new BroFunc(n, func_type(f), frame_size);
 	}
-Func* builtin(built_in_func fn, const char* n) { return new BuiltinFunc(fn, n, 0); }
+Func* builtin(built_in_func fn, const char* n)
+	{
+	Func* f = new BuiltinFunc(fn, n, 0);
+	f->SetType(func_type(FUNC_FLAVOR_FUNCTION));
+	return f;
+	}
 void add_body(Func* f, StmtP body, int prio) { f->AddBody(body, nullptr, 0, prio); }
 constexpr auto FLAVOR_FUNCTION = FUNC_FLAVOR_FUNCTION;
 constexpr auto FLAVOR_EVENT = FUNC_FLAVOR_EVENT;
@@ -560,7 +565,12 @@ Func* script_func(const char* n, FunctionFlavor f, int frame_size)
 	auto ft = make_intrusive<FuncType>(nullptr, nullptr, f);
 	return new ScriptFunc(n, ft, frame_size);
 	}
-Func* builtin(built_in_func fn, const char* n) { return new BuiltinFunc(fn, n, false); }
+Func* builtin(built_in_func fn, const char* n)
+	{
+	Func* f = new BuiltinFunc(fn, n, false);
+	f->SetType(make_intrusive<FuncType>(nullptr, nullptr, FUNC_FLAVOR_FUNCTION));
+	return f;
+	}
 void add_body(Func* f, StmtP body, int prio) { f->AddBody(adopt(body), prio); }
 constexpr auto FLAVOR_FUNCTION = FUNC_FLAVOR_FUNCTION;
 constexpr auto FLAVOR_EVENT = FUNC_FLAVOR_EVENT;
@@ -995,15 +1005,18 @@ namespace {
 void on_stop(int) { g_stop = 1; }
 void on_usr1(int) { g_sigusr1.fetch_add(1, std::memory_order_relaxed); }
 
-void install_signals()
+void install_signals(bool stop_handler)
 	{
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, nullptr);
-	sigaction(SIGINT, &sa, nullptr);
+	if ( stop_handler )
+		{
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, nullptr);
+		sigaction(SIGINT, &sa, nullptr);
+		}
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, nullptr);
 	}
@@ -1085,8 +1098,9 @@ int main(int argc, char** argv)
 		return 0;
 		}
 
-	install_signals();
 	g_checkpoint_mode = mode == CHECKPOINTS;
+	// --run ends on SIGTERM/SIGINT with its truth report; --checkpoints just dies.
+	install_signals(! g_checkpoint_mode);
 	for ( int s = 0; s < NUM_SLOTS; ++s )
 		g_costs[s] = g_checkpoint_mode ? 200 : workload->costs[s];
 

@@ -140,9 +140,12 @@ Val* BroFunc::Call(val_list* args, Frame* parent) const
 		f->SetCall(parent->GetCall());
 		}
 
+	MZ_BARRIER();
 	g_frame_stack.push_back(f);	// used for backtracing
+	MZ_BARRIER();
 	const CallExpr* call_expr = parent ? parent->GetCall() : nullptr;
 	call_stack.emplace_back(CallInfo{call_expr, this, args});
+	MZ_BARRIER();
 	minizeek::shadow_enter(this);
 
 	stmt_flow_type flow = FLOW_NEXT;
@@ -176,7 +179,9 @@ Val* BroFunc::Call(val_list* args, Frame* parent) const
 		}
 
 	minizeek::shadow_leave();
+	MZ_BARRIER();
 	call_stack.pop_back();
+	MZ_BARRIER();
 
 	if ( Flavor() == FUNC_FLAVOR_HOOK )
 		{
@@ -185,6 +190,7 @@ Val* BroFunc::Call(val_list* args, Frame* parent) const
 		}
 
 	g_frame_stack.pop_back();
+	MZ_BARRIER();
 	Unref(f);
 
 	return result;
@@ -202,10 +208,13 @@ Val* BuiltinFunc::Call(val_list* args, Frame* parent) const
 	{
 	const CallExpr* call_expr = parent ? parent->GetCall() : nullptr;
 	call_stack.emplace_back(CallInfo{call_expr, this, args});
+	MZ_BARRIER();
 	minizeek::shadow_enter(this);
 	Val* result = func(parent, args);
 	minizeek::shadow_leave();
+	MZ_BARRIER();
 	call_stack.pop_back();
+	MZ_BARRIER();
 	return result;
 	}
 
@@ -518,9 +527,12 @@ ValPtr ScriptFunc::Invoke(zeek::Args* args, Frame* parent) const
 	if ( parent )
 		f->SetTriggerAssoc(parent->GetTriggerAssoc());
 
+	MZ_BARRIER();
 	g_frame_stack.push_back(f.get()); // used for backtracing
+	MZ_BARRIER();
 	const CallExpr* call_expr = parent ? parent->GetCall() : nullptr;
 	call_stack.emplace_back(CallInfo{call_expr, this, *args});
+	MZ_BARRIER();
 	Frame* fp = f.get();
 #else
 	if ( call_stack.size() >= max_recursion_depth )
@@ -533,7 +545,9 @@ ValPtr ScriptFunc::Invoke(zeek::Args* args, Frame* parent) const
 		f.SetTriggerAssoc(parent->GetTriggerAssoc());
 
 	const CallExpr* call_expr = parent ? parent->GetCall() : nullptr;
+	MZ_BARRIER();
 	call_stack.emplace_back(CallInfo{call_expr, &f});
+	MZ_BARRIER();
 	Frame* fp = &f;
 #endif
 	minizeek::shadow_enter(this);
@@ -569,7 +583,9 @@ ValPtr ScriptFunc::Invoke(zeek::Args* args, Frame* parent) const
 		}
 
 	minizeek::shadow_leave();
+	MZ_BARRIER();
 	call_stack.pop_back();
+	MZ_BARRIER();
 
 	if ( Flavor() == FUNC_FLAVOR_HOOK )
 		{
@@ -579,6 +595,7 @@ ValPtr ScriptFunc::Invoke(zeek::Args* args, Frame* parent) const
 
 #if MZ_FAMILY == 80
 	g_frame_stack.pop_back();
+	MZ_BARRIER();
 #endif
 
 	return result;
@@ -599,14 +616,18 @@ ValPtr BuiltinFunc::Invoke(Args* args, Frame* parent) const
 	call_stack.emplace_back(CallInfo{call_expr, this, *args});
 #else
 	Frame f{0, this, args};
+	MZ_BARRIER();
 	call_stack.emplace_back(CallInfo{call_expr, &f});
 #endif
+	MZ_BARRIER();
 	minizeek::shadow_enter(this);
 
 	ValPtr result = func(parent, args);
 
 	minizeek::shadow_leave();
+	MZ_BARRIER();
 	call_stack.pop_back();
+	MZ_BARRIER();
 	return result;
 	}
 

@@ -51,6 +51,10 @@ void checkpoint(const char* name);     // --checkpoints: report and wait
 
 extern "C" char version[];
 
+// Compiler barrier: the stores to the Zeek structures are in memory, in program order,
+// whenever the process is stopped between two statements of Invoke.
+#define MZ_BARRIER() asm volatile("" ::: "memory")
+
 // ---------------------------------------------------------------------------------
 // Zeek 3.0.0 / 3.0.1
 // ---------------------------------------------------------------------------------
