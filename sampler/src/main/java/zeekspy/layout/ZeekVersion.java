@@ -43,14 +43,14 @@ public record ZeekVersion(int major, int minor, int patch, String text) implemen
      * An inclusive range of versions: {@code 3.0.0-3.0.1}, {@code 3.1} (every 3.1.z),
      * {@code 8.1-9.0} (8.1.0 to every 9.0.z).
      */
-    public record Range(ZeekVersion low, ZeekVersion high, boolean highCoversSeries) {
+    public record Range(ZeekVersion low, ZeekVersion high, boolean highCoversSeries, String text) {
         public static Range parse(String text) {
             String[] parts = text.strip().split("-", 2);
             String lo = parts[0];
             String hi = parts.length == 2 ? parts[1] : parts[0];
             ZeekVersion high = ZeekVersion.parse(hi);
             boolean series = hi.chars().filter(ch -> ch == '.').count() == 1;
-            return new Range(ZeekVersion.parse(lo), high, series);
+            return new Range(ZeekVersion.parse(lo), high, series, text.strip());
         }
 
         public boolean contains(ZeekVersion v) {

@@ -14,6 +14,8 @@ public enum StackError {
     BAD_FUNCTION("implausible function"),
     /** Zeek changed the stack while it was being read (non-blocking mode). */
     TORN("torn (stack changed while read)"),
+    /** The main thread did not stop in time for a blocking sample. */
+    NOT_STOPPED("did not stop in time"),
     /** The process went away. */
     PROCESS_GONE("process gone");
 
