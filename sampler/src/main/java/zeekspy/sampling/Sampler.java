@@ -1,0 +1,225 @@
+package zeekspy.sampling;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import zeekspy.memory.ProcessGoneException;
+import zeekspy.memory.PtraceSession;
+import zeekspy.stack.ScriptFrame;
+import zeekspy.stack.StackError;
+import zeekspy.stack.StackReader;
+
+/**
+ * Samples one Zeek process at a fixed rate until stopped, the duration is over, or Zeek ends.
+ *
+ * <p>The schedule is drift-free: tick {@code k} is due at {@code start + k * period}, whatever
+ * the previous samples cost; ticks that are already past when the sampler gets to them are
+ * counted as missed, not taken late.
+ *
+ * <p>Blocking mode stops Zeek's main thread for each sample (ptrace interrupt, read, continue;
+ * all on the session's tracer thread). Non-blocking mode never stops Zeek: it reads while Zeek
+ * runs and counts samples whose stack changed meanwhile as torn.
+ */
+public final class Sampler {
+    /** How samples are taken. */
+    public enum Mode { BLOCKING, NONBLOCKING }
+
+    /**
+     * @param rate samples per second
+     * @param duration how long to sample, or null until stopped
+     * @param maxDepth the most stack entries read per sample
+     */
+    public record Options(double rate, Duration duration, Mode mode, int maxDepth) {
+        public Options {
+            if (!(rate > 0 && rate <= 100_000)) {
+                throw new IllegalArgumentException("rate must be between 0 and 100000 samples/s, got " + rate);
+            }
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new IllegalArgumentException("duration must be positive, got " + duration);
+            }
+        }
+
+        public long periodNanos() {
+            return Math.max(1, Math.round(1e9 / rate));
+        }
+    }
+
+    /** Sleeping is imprecise by ~50 µs; the last stretch before a tick is spun. */
+    private static final long SPIN_NANOS = 60_000;
+
+    private final ZeekProcess process;
+    private final Options options;
+    private final SampleSink sink;
+    private final StackReader reader;
+    private final SamplerStatistics statistics = new SamplerStatistics();
+    private final List<ScriptFrame> frames = new ArrayList<>();
+    private volatile boolean stopRequested;
+    private volatile Thread runner;
+    private PtraceSession session;
+    private String endReason;
+
+    // Result of the sample being taken, written inside the pause.
+    private StackError sampleError;
+    private SampleKind sampleKind;
+
+    public Sampler(ZeekProcess process, Options options, SampleSink sink) {
+        this.process = process;
+        this.options = options;
+        this.sink = sink;
+        this.reader = process.newStackReader(options.maxDepth());
+        reader.setVerifyConsistency(options.mode() == Mode.NONBLOCKING);
+    }
+
+    /** Attaches (blocking mode) and samples; returns why sampling ended. */
+    public String run() {
+        runner = Thread.currentThread();
+        try {
+            if (options.mode() == Mode.BLOCKING) {
+                session = PtraceSession.seize(process.pid());
+            }
+            return loop();
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    /** Like {@link #run()}, for a child this JVM started with {@link zeekspy.memory.SpawnedProcess}: already seized. */
+    public String run(PtraceSession seized) {
+        runner = Thread.currentThread();
+        session = seized;
+        try {
+            return loop();
+        } finally {
+            session.close();
+        }
+    }
+
+    /** Asks the sampler to end after the current sample; any thread. */
+    public void stop() {
+        stopRequested = true;
+        Thread t = runner;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public SamplerStatistics statistics() {
+        return statistics;
+    }
+
+    public ZeekProcess process() {
+        return process;
+    }
+
+    /** Why sampling ended, null while it runs. */
+    public String endReason() {
+        return endReason;
+    }
+
+    private String loop() {
+        long period = options.periodNanos();
+        long start = System.nanoTime();
+        long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
+        long tick = 0;
+        while (true) {
+            long due = start + tick * period;
+            if (due >= end) {
+                return ended("duration reached");
+            }
+            if (!waitUntil(due) || stopRequested) {
+                return ended("stopped");
+            }
+            long late = System.nanoTime() - due;
+            if (late >= period) {
+                long missed = late / period;
+                statistics.missed(missed);
+                tick += missed;
+                continue;
+            }
+            String gone = sampleOnce(due);
+            if (gone != null) {
+                return ended(gone);
+            }
+            tick++;
+        }
+    }
+
+    private String ended(String reason) {
+        endReason = reason;
+        statistics.syscalls(process.memory().syscalls());
+        return reason;
+    }
+
+    /** Sleeps, then spins, until {@code due}; false if asked to stop meanwhile. */
+    private boolean waitUntil(long due) {
+        while (!stopRequested) {
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            if (left > SPIN_NANOS) {
+                LockSupport.parkNanos(left - SPIN_NANOS);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return false;
+    }
+
+    /** Takes one sample; returns why the process is gone, or null. */
+    private String sampleOnce(long due) {
+        long t0 = System.nanoTime();
+        try {
+            if (session != null) {
+                PtraceSession.Result r = session.pause(this::readStopped);
+                if (r.ended()) {
+                    return session.endMessage();
+                }
+                if (!r.stopped()) {
+                    sampleKind = SampleKind.ERROR;
+                    sampleError = StackError.NOT_STOPPED;
+                    frames.clear();
+                } else {
+                    statistics.pause(session.lastPauseNanos());
+                }
+            } else {
+                readRunning();
+            }
+        } catch (ProcessGoneException e) {
+            return e.getMessage();
+        }
+        statistics.sampleTime(System.nanoTime() - t0);
+        statistics.sample(sampleKind, sampleError);
+        List<ScriptFrame> stack = sampleKind == SampleKind.SCRIPT ? List.copyOf(frames) : List.of();
+        sink.accept(new Sample(process.pid(), due, sampleKind, stack, reader.lastDepth(), reader.lastTruncated(),
+                sampleError == null ? null : sampleError.description()));
+        return null;
+    }
+
+    /** Inside a pause, on the tracer thread: Zeek's main thread is stopped. */
+    private void readStopped() {
+        sampleError = reader.read(frames);
+        sampleKind = classify(true);
+    }
+
+    private void readRunning() {
+        sampleError = reader.read(frames);
+        sampleKind = classify(false);
+    }
+
+    private SampleKind classify(boolean stopped) {
+        if (sampleError == StackError.PROCESS_GONE) {
+            throw new ProcessGoneException(process.pid());
+        }
+        if (sampleError != null) {
+            return SampleKind.ERROR;
+        }
+        if (!frames.isEmpty()) {
+            return SampleKind.SCRIPT;
+        }
+        return stopped ? ThreadActivity.ofStopped(process.pid()) : ThreadActivity.ofRunning(process.pid());
+    }
+}
