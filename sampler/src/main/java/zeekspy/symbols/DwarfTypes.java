@@ -66,11 +66,14 @@ public final class DwarfTypes {
     @SuppressWarnings("unchecked")
     private final TreeMap<Integer, DwarfUnit>[] units = new TreeMap[] {new TreeMap<>(), new TreeMap<>()};
     private final int[] indexedEnd = new int[2];
+    private final boolean[] sawTypeUnit = new boolean[2];
     private final Map<String, AbbrevTable> abbrevCache = new HashMap<>();
     private final Map<String, StructType> found = new HashMap<>();
     private final Set<String> missing = new HashSet<>();
     private final Map<Long, StructType> structByRef = new HashMap<>();
-    private final Map<Long, String> qualifiedNameByRef = new HashMap<>();
+    private final Map<Long, String[]> qualifiedNamesByRef = new HashMap<>();
+    /** Full names of namespaces seen with DW_AT_export_symbols (type units declare them without). */
+    private final Set<String> inlineNamespaces = new HashSet<>();
     private Map<Long, Long> typeUnitsBySignature;
     private final Map<String, long[]> offsetsByString = new HashMap<>();
     /** The query being scanned for, which collects declared-only base classes. */
@@ -378,18 +381,23 @@ public final class DwarfTypes {
     }
 
     private void scanSections(Query q) {
-        for (int sectionId = INFO; sectionId <= TYPES && !q.done(); sectionId++) {
-            SectionBytes sec = unitSections[sectionId];
-            if (sec == null) {
-                continue;
-            }
-            int off = 0;
-            while (off < sec.size() && !q.done()) {
-                DwarfUnit u = unitStartingAt(sectionId, off);
-                if (u.isScannable()) {
-                    scanUnit(u, q);
+        // Compile units first: they mark inline namespaces that type units only declare.
+        for (boolean typeUnits : new boolean[] {false, true}) {
+            for (int sectionId = INFO; sectionId <= TYPES && !q.done(); sectionId++) {
+                SectionBytes sec = unitSections[sectionId];
+                if (sec == null || (sectionId == TYPES && !typeUnits) || (typeUnits && !sawTypeUnit[sectionId]
+                        && sectionId == INFO)) {
+                    continue;
                 }
-                off = u.end;
+                int off = 0;
+                while (off < sec.size() && !q.done()) {
+                    DwarfUnit u = unitStartingAt(sectionId, off);
+                    sawTypeUnit[sectionId] |= u.unitType == Dw.UT_TYPE;
+                    if (u.isScannable() && (u.unitType == Dw.UT_TYPE) == typeUnits) {
+                        scanUnit(u, q);
+                    }
+                    off = u.end;
+                }
             }
         }
     }
@@ -432,7 +440,7 @@ public final class DwarfTypes {
                 skipDie(u, c, a);
                 continue;
             }
-            if (!a.namedIndirectly) {
+            if (!a.namedIndirectly && (tag != Dw.TAG_NAMESPACE || inlineNamespaces.isEmpty())) {
                 boolean skip;
                 if (a.nameForm == 0) {
                     skip = tag != Dw.TAG_NAMESPACE || !q.simpleNames.contains("(anonymous namespace)");
@@ -478,8 +486,24 @@ public final class DwarfTypes {
     /** Handles a namespace, aggregate or typedef DIE whose attributes were just read. */
     private void scopeDie(DwarfUnit u, DwarfCursor c, Die d, String[] scope, int depth, Query q) {
         String[] names = null;
-        boolean inline = d.tag == Dw.TAG_NAMESPACE && d.exportSymbols;
-        if (d.hasName()) {
+        boolean inline = d.tag == Dw.TAG_NAMESPACE && (d.exportSymbols
+                || (d.hasName() && !inlineNamespaces.isEmpty()
+                        && inlineNamespaces.contains(qualify(scope, string(u, d.nameForm, d.nameValue))[0])));
+        if (d.hasSpecification() && (d.isAggregate() || d.tag == Dw.TAG_NAMESPACE)) {
+            // Defined outside its scope (out-of-line nested class, type unit): the
+            // declaration it completes says where it belongs.
+            long spec = reference(u, d.specificationForm, d.specificationValue);
+            if (spec >= 0) {
+                String simple = d.hasName() ? string(u, d.nameForm, d.nameValue) : null;
+                if (simple == null) {
+                    Die target = readDieAt(spec);
+                    simple = target.hasName() ? string(target.unit, target.nameForm, target.nameValue) : null;
+                }
+                if (simple != null && q.simpleNames.contains(simple)) {
+                    names = qualifiedNamesOf(spec, 0);
+                }
+            }
+        } else if (d.hasName()) {
             String simple = string(u, d.nameForm, d.nameValue);
             if (simple != null && q.simpleNames.contains(simple)) {
                 names = qualify(scope, simple);
@@ -488,21 +512,18 @@ public final class DwarfTypes {
             if (q.simpleNames.contains("(anonymous namespace)")) {
                 names = qualify(scope, "(anonymous namespace)");
             }
-        } else if (d.hasSpecification() && d.isAggregate()) {
-            long spec = reference(u, d.specificationForm, d.specificationValue);
-            if (spec >= 0) {
-                Die target = readDieAt(spec);
-                String simple = target.hasName() ? string(target.unit, target.nameForm, target.nameValue) : null;
-                if (simple != null && q.simpleNames.contains(simple)) {
-                    names = new String[] {qualifiedNameOf(spec, 0)};
-                }
-            }
         }
-        if (names != null && !d.declaration) {
+        if (names != null && (!d.declaration || d.hasSignature)) {
             long ref = ref(u, d.offset);
             for (String n : names) {
                 if (q.remaining.contains(n)) {
-                    if (d.isAggregate()) {
+                    if (d.isAggregate() && d.hasSignature) {
+                        // Defined in a type unit; this scope knows its full name.
+                        long target = aggregateDefinition(ref);
+                        if (target >= 0) {
+                            q.found(n, parseStruct(target, n, 0));
+                        }
+                    } else if (d.isAggregate()) {
                         q.found(n, parseStruct(ref, n, 0));
                     } else if (d.tag == Dw.TAG_TYPEDEF && d.hasType()) {
                         long target = aggregateDefinition(reference(u, d.typeForm, d.typeValue));
@@ -512,6 +533,9 @@ public final class DwarfTypes {
                     }
                 }
             }
+        }
+        if (inline && d.hasName()) {
+            inlineNamespaces.add(qualify(scope, string(u, d.nameForm, d.nameValue))[0]);
         }
         if (!d.hasChildren) {
             return;
@@ -660,7 +684,7 @@ public final class DwarfTypes {
         for (int hops = 0; hops < MAX_HOPS && ref >= 0; hops++) {
             Die d = readDieAt(ref);
             if (d.isAggregate()) {
-                if (d.declaration && d.hasSignature) {
+                if (d.hasSignature) {
                     long target = typeUnitType(d.signature);
                     if (target >= 0 && target != ref) {
                         ref = target;
@@ -711,7 +735,7 @@ public final class DwarfTypes {
                     if (d.byteSize >= 0) {
                         return d.byteSize;
                     }
-                    if (d.declaration && d.hasSignature) {
+                    if (d.hasSignature) {
                         ref = typeUnitType(d.signature);
                         continue;
                     }
@@ -720,7 +744,7 @@ public final class DwarfTypes {
                     if (d.byteSize >= 0) {
                         return d.byteSize;
                     }
-                    if (d.declaration && d.hasSignature) {
+                    if (d.hasSignature) {
                         ref = typeUnitType(d.signature);
                         continue;
                     }
@@ -810,7 +834,7 @@ public final class DwarfTypes {
                         return n;
                     }
                 }
-                if (d.declaration && d.hasSignature) {
+                if (d.hasSignature) {
                     long target = typeUnitType(d.signature);
                     if (target >= 0 && target != ref) {
                         return typeName(target, depth + 1);
@@ -820,12 +844,18 @@ public final class DwarfTypes {
         }
     }
 
-    /**
-     * The qualified name of the DIE at {@code ref}, from the namespaces and types around it;
-     * found by walking down from the unit's root with sibling skips.
-     */
+    /** The full qualified name of the DIE at {@code ref}, inline namespaces included. */
     private String qualifiedNameOf(long ref, int depth) {
-        String cached = qualifiedNameByRef.get(ref);
+        return qualifiedNamesOf(ref, depth)[0];
+    }
+
+    /**
+     * The qualified names of the DIE at {@code ref}, from the namespaces and types around it:
+     * the full name first, then the names without inline namespaces. Found by walking down
+     * from the unit's root with sibling skips.
+     */
+    private String[] qualifiedNamesOf(long ref, int depth) {
+        String[] cached = qualifiedNamesByRef.get(ref);
         if (cached != null) {
             return cached;
         }
@@ -834,13 +864,14 @@ public final class DwarfTypes {
                     + Long.toHexString(ref & OFFSET_MASK));
         }
         DwarfUnit u = unitOf(ref);
+        prepare(u);
         int target = (int) (ref & OFFSET_MASK);
         DwarfCursor c = cursor(u, u.firstDie);
         long rootCode = c.uleb();
         Abbrev root = abbrev(u, rootCode, u.firstDie);
         skipAttributes(u, c, root);
-        StringBuilder path = new StringBuilder();
-        String result = null;
+        String[] scope = {""};
+        String[] result = null;
         while (c.pos < u.end) {
             int off = c.pos;
             long code = c.uleb();
@@ -850,11 +881,11 @@ public final class DwarfTypes {
             Abbrev a = abbrev(u, code, off);
             Die d = readAttributes(u, c, a, off);
             if (off == target) {
-                String simple = d.hasName() ? string(u, d.nameForm, d.nameValue) : null;
-                if (simple == null && d.hasSpecification()) {
-                    result = qualifiedNameOf(reference(u, d.specificationForm, d.specificationValue), depth + 1);
+                long spec = d.hasSpecification() ? reference(u, d.specificationForm, d.specificationValue) : -1;
+                if (spec >= 0 && spec != ref) {
+                    result = qualifiedNamesOf(spec, depth + 1);
                 } else {
-                    result = join(path, scopeName(u, d, simple));
+                    result = qualify(scope, scopeName(d, d.hasName() ? string(u, d.nameForm, d.nameValue) : null));
                 }
                 break;
             }
@@ -870,13 +901,9 @@ public final class DwarfTypes {
             }
             if (target > off && target < end) {
                 if (d.tag == Dw.TAG_NAMESPACE || d.isAggregate()) {
-                    String simple = d.hasName() ? string(u, d.nameForm, d.nameValue) : null;
-                    if (!(d.tag == Dw.TAG_NAMESPACE && d.exportSymbols)) {
-                        if (path.length() > 0) {
-                            path.append("::");
-                        }
-                        path.append(scopeName(u, d, simple));
-                    }
+                    String[] inner = qualify(scope, scopeName(d, d.hasName() ? string(u, d.nameForm, d.nameValue) : null));
+                    boolean inline = d.tag == Dw.TAG_NAMESPACE && (d.exportSymbols || inlineNamespaces.contains(inner[0]));
+                    scope = inline ? concat(inner, scope) : inner;
                 }
             } else {
                 c.pos = (int) end;
@@ -885,11 +912,11 @@ public final class DwarfTypes {
         if (result == null) {
             throw new DwarfFormatException(u.where() + ": no DIE at referenced offset 0x" + Integer.toHexString(target));
         }
-        qualifiedNameByRef.put(ref, result);
+        qualifiedNamesByRef.put(ref, result);
         return result;
     }
 
-    private static String scopeName(DwarfUnit u, Die d, String simple) {
+    private static String scopeName(Die d, String simple) {
         if (simple != null) {
             return simple;
         }
@@ -898,10 +925,6 @@ public final class DwarfTypes {
         }
         return "(anonymous " + (d.tag == Dw.TAG_UNION_TYPE ? "union" : d.tag == Dw.TAG_CLASS_TYPE ? "class" : "struct")
                 + ")";
-    }
-
-    private static String join(StringBuilder path, String last) {
-        return path.length() == 0 ? last : path + "::" + last;
     }
 
     // ---------------------------------------------------------------- units and references
