@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Sampling profiler for the scripts of the Zeek network security monitor.",
-        subcommands = {LayoutCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a failed command (bad input, unreadable process, ...). */
