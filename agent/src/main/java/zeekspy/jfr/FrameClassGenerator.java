@@ -8,6 +8,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
 import net.bytebuddy.implementation.Implementation;
@@ -28,7 +29,9 @@ final class FrameClassGenerator {
     private static final AtomicLong GENERATED = new AtomicLong();
     private static final ByteBuddy BYTE_BUDDY = new ByteBuddy()
             .with(TypeValidation.DISABLED) // Zeek names are legal JVM names but not Java identifiers
-            .with(Implementation.Context.Disabled.Factory.INSTANCE);
+            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+            // Every generated method is declared explicitly: no need to analyze inherited ones (4x faster).
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
     private static final String CHAIN = Type.getInternalName(FrameChain.class);
     private static final String EVENT = Type.getInternalName(ZeekSampleEvent.class);
     private static final String FRAME_DESCRIPTOR = Type.getMethodDescriptor(Type.VOID_TYPE, Type.getType(FrameChain.class), Type.INT_TYPE);

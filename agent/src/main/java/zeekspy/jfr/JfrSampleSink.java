@@ -13,6 +13,17 @@ import zeekspy.stack.ScriptFrame;
  * Not thread-safe: one sink per sampler thread.
  */
 public final class JfrSampleSink implements SampleSink {
+    /** Which fields of {@link ZeekSampleEvent} a sink fills. */
+    public enum Fields {
+        /** Every field of {@link ZeekJfrFormat}; about 100 bytes per sample in the recording. */
+        ALL,
+        /**
+         * Only pid, depth and error. Node, kind, function and location (null) and period (0)
+         * follow from the stack trace and zeek.Process; about 20 bytes per sample.
+         */
+        COMPACT
+    }
+
     /** Error reason of samples that hit a {@link FrameLimits limit} of the generated frames. */
     public static final String FRAME_LIMIT_ERROR = "too many distinct frames for JFR";
     /** Error reason of script samples without frames. */
@@ -30,6 +41,7 @@ public final class JfrSampleSink implements SampleSink {
     private final FrameChain chain;
     private final String node;
     private final long periodNanos;
+    private final boolean allFields;
     private long committed;
     private long truncated;
     private long limitErrors;
@@ -40,15 +52,21 @@ public final class JfrSampleSink implements SampleSink {
      * ({@link JfrStackDepth#maxZeekDepth()}).
      */
     public JfrSampleSink(String node, long periodNanos) {
-        this(new ZeekFrames(), JfrStackDepth.maxZeekDepth(), node, periodNanos);
+        this(new ZeekFrames(), JfrStackDepth.maxZeekDepth(), node, periodNanos, Fields.ALL);
     }
 
-    /** A sink that keeps the innermost {@code maxDepth} frames of each stack. */
+    /** A sink that keeps the innermost {@code maxDepth} frames of each stack and fills all fields. */
     public JfrSampleSink(ZeekFrames frames, int maxDepth, String node, long periodNanos) {
+        this(frames, maxDepth, node, periodNanos, Fields.ALL);
+    }
+
+    /** A sink that keeps the innermost {@code maxDepth} frames of each stack and fills {@code fields}. */
+    public JfrSampleSink(ZeekFrames frames, int maxDepth, String node, long periodNanos, Fields fields) {
         this.frames = frames;
         this.chain = frames.newChain(maxDepth);
         this.node = node;
         this.periodNanos = periodNanos;
+        this.allFields = fields == Fields.ALL;
         // The synthetic frames are generated now, so that a limit can never stop an error sample.
         if (!frames.prepare(chain, ERROR_STACK) || !frames.prepare(chain, IDLE_STACK) || !frames.prepare(chain, NATIVE_STACK)) {
             throw new IllegalStateException("cannot generate zeek-spy's synthetic frames");
@@ -100,8 +118,14 @@ public final class JfrSampleSink implements SampleSink {
         if (stack.size() > chain.length) {
             truncated++;
         }
-        e.function = stack.get(0).function();
-        e.location = stack == sample.frames() ? chain.location : null;
+        if (allFields) {
+            e.function = stack.get(0).function();
+            e.location = stack == sample.frames() ? chain.location : null;
+        } else {
+            e.node = null;
+            e.kind = null;
+            e.period = 0;
+        }
         chain.commit(e);
         committed++;
     }

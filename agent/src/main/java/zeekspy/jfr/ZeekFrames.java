@@ -1,6 +1,7 @@
 package zeekspy.jfr;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,12 +33,12 @@ public final class ZeekFrames {
         this.limits = limits;
     }
 
-    /** A chain for stacks of up to {@code maxDepth} frames. */
+    /** A chain for stacks of up to {@code maxDepth} frames, for use with this instance only. */
     public FrameChain newChain(int maxDepth) {
         if (maxDepth < 1) {
             throw new IllegalArgumentException("stack depth must be at least 1, not " + maxDepth);
         }
-        return new FrameChain(maxDepth);
+        return new FrameChain(this, maxDepth);
     }
 
     /**
@@ -50,40 +51,67 @@ public final class ZeekFrames {
         if (n == 0) {
             throw new IllegalArgumentException("empty stack");
         }
-        ScriptBody[] bodies = chain.bodies;
-        for (int d = 0; d < n; d++) {
-            ScriptBody b = body(stack.get(n - 1 - d));
-            if (b == null) {
+        if (chain.owner != this) {
+            throw new IllegalArgumentException("chain belongs to another ZeekFrames");
+        }
+        // Innermost first, so that each frame's callee is known. A level whose frame has the same
+        // function, file and call site as in the previous stack keeps its frame and site.
+        FunctionType callee = null;
+        for (int d = n - 1; d >= 0; d--) {
+            ScriptFrame f = stack.get(n - 1 - d);
+            ScriptBody body = chain.bodies[d];
+            if (!Objects.equals(f.function(), chain.lastFunction[d]) || !Objects.equals(f.file(), chain.lastFile[d]) || f.kind() != chain.lastKind[d]) {
+                body = body(f);
+                chain.forget(d);
+                if (body == null) {
+                    return false;
+                }
+                chain.bodies[d] = body;
+                chain.lastFunction[d] = f.function();
+                chain.lastFile[d] = f.file();
+                chain.lastKind[d] = f.kind();
+            }
+            int line = line(f.line());
+            long key = Site.key(line, callee);
+            if (key != chain.keys[d] && !findSite(chain, d, body, line, callee)) {
                 return false;
             }
-            bodies[d] = b;
-        }
-        for (int d = 0; d < n; d++) {
-            ScriptFrame f = stack.get(n - 1 - d);
-            FunctionType callee = d == n - 1 ? null : bodies[d + 1].function;
-            int line = line(f.line());
-            ScriptBody.Version v = bodies[d].current();
-            int site = v.indexOf(Site.key(line, callee));
-            if (site < 0) {
-                v = bodies[d].withSite(line, callee, limits.maxLineSites());
-                if (v == null) {
-                    lineFallbacks.incrementAndGet();
-                    line = 0;
-                    v = bodies[d].withSite(0, callee, limits.maxSitesPerBody());
-                    if (v == null) {
-                        return false;
-                    }
-                }
-                site = v.indexOf(Site.key(line, callee));
-            }
-            chain.frames[d] = v.frame;
-            chain.sites[d] = site;
             if (callee == null) {
-                chain.location = line == f.line() ? v.location(site) : ScriptBody.Version.location(bodies[d].file, f.line());
+                chain.location = line == f.line() && chain.keys[d] >= 0
+                        ? chain.versions[d].location(chain.sites[d])
+                        : ScriptBody.Version.location(body.file, f.line());
             }
+            callee = body.function;
         }
         chain.length = n;
-        chain.root = bodies[0].function.root();
+        chain.root = callee.root();
+        return true;
+    }
+
+    /** Finds or makes the site of level {@code d}; false at the site limit. */
+    private boolean findSite(FrameChain chain, int d, ScriptBody body, int line, FunctionType callee) {
+        long key = Site.key(line, callee);
+        ScriptBody.Version v = body.current();
+        int site = v.indexOf(key);
+        if (site < 0) {
+            v = body.withSite(line, callee, limits.maxLineSites());
+            if (v == null) {
+                lineFallbacks.incrementAndGet();
+                key = -1; // not remembered, so that every such frame is counted
+                v = body.withSite(0, callee, limits.maxSitesPerBody());
+                if (v == null) {
+                    chain.keys[d] = -1;
+                    return false;
+                }
+                site = v.indexOf(Site.key(0, callee));
+            } else {
+                site = v.indexOf(key);
+            }
+        }
+        chain.frames[d] = v.frame;
+        chain.sites[d] = site;
+        chain.versions[d] = v;
+        chain.keys[d] = key;
         return true;
     }
 
@@ -100,13 +128,15 @@ public final class ZeekFrames {
 
     /** The body of {@code frame}'s function in its file; null at a limit. */
     private ScriptBody body(ScriptFrame frame) {
-        String file = frame.kind() == FunctionKind.BUILTIN || frame.file().isEmpty() ? ZeekJfrFormat.BUILTIN_FILE : frame.file();
+        String file = frame.kind() == FunctionKind.BUILTIN || frame.file() == null || frame.file().isEmpty()
+                ? ZeekJfrFormat.BUILTIN_FILE : frame.file();
+        String function = frame.function() == null ? "" : frame.function();
         ConcurrentHashMap<String, ScriptBody> byFunction = bodiesByFile.get(file);
         if (byFunction == null) {
             byFunction = bodiesByFile.computeIfAbsent(file, k -> new ConcurrentHashMap<>());
         }
-        ScriptBody b = byFunction.get(frame.function());
-        return b != null ? b : newBody(byFunction, file, frame.function());
+        ScriptBody b = byFunction.get(function);
+        return b != null ? b : newBody(byFunction, file, function);
     }
 
     private synchronized ScriptBody newBody(ConcurrentHashMap<String, ScriptBody> byFunction, String file, String function) {

@@ -8,15 +8,24 @@ import static zeekspy.jfr.ZeekRecording.fn;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import jdk.jfr.Recording;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import zeekspy.convert.ZeekJfrFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zeekspy.sampling.Sample;
 import zeekspy.sampling.SampleKind;
 import zeekspy.stack.ScriptFrame;
 
-/** Once every stack has been seen, committing generates no class and allocates only the event. */
+/**
+ * Once every stack has been seen, committing generates no class, allocates only the event, and
+ * the JIT-compiled frames record the same stacks.
+ */
 class SteadyStateTest {
     /** Distinct stacks of depth 1 to 12 over a few files, functions and lines, plus idle and native. */
     static List<Sample> workload(int count) {
@@ -60,5 +69,39 @@ class SteadyStateTest {
         double bytesPerSample = (allocated[1] - allocated[0]) / 100_000.0;
         // The event object is about 64 bytes; anything per frame would show as hundreds.
         assertTrue(bytesPerSample < 100, "allocated per sample: " + bytesPerSample + " bytes");
+
+        // Now that the frames are compiled and inlined, they record the same stacks as interpreted ones.
+        int n = 5 * stacks.size();
+        Path file = ZeekRecording.record(dir.resolve("compiled.jfr"), r -> {
+            for (int i = 0; i < n; i++) {
+                sink.accept(stacks.get(i % stacks.size()));
+            }
+        });
+        Map<List<ZeekRecording.Frame>, Integer> expected = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            expected.merge(expectedStack(stacks.get(i % stacks.size())), 1, Integer::sum);
+        }
+        Map<List<ZeekRecording.Frame>, Integer> recorded = new HashMap<>();
+        Set<String> frameTypes = new TreeSet<>();
+        try (RecordingFile in = new RecordingFile(file)) {
+            while (in.hasMoreEvents()) {
+                RecordedEvent e = in.readEvent();
+                if (e.getEventType().getName().equals(ZeekJfrFormat.SAMPLE_EVENT)) {
+                    recorded.merge(ZeekRecording.zeekStack(e), 1, Integer::sum);
+                    frameTypes.add(e.getStackTrace().getFrames().get(0).getType());
+                }
+            }
+        }
+        assertEquals(expected, recorded);
+        assertTrue(frameTypes.contains("Inlined") || frameTypes.contains("JIT compiled"), "frame types: " + frameTypes);
+    }
+
+    private static List<ZeekRecording.Frame> expectedStack(Sample s) {
+        String z = ZeekJfrFormat.SYNTHETIC_FILE;
+        return switch (s.kind()) {
+            case IDLE -> List.of(new ZeekRecording.Frame(ZeekJfrFormat.IDLE_FRAME, z, 0), new ZeekRecording.Frame(ZeekJfrFormat.EMPTY_CALL_STACK, z, 0));
+            case NATIVE -> List.of(new ZeekRecording.Frame(ZeekJfrFormat.NATIVE_FRAME, z, 0), new ZeekRecording.Frame(ZeekJfrFormat.EMPTY_CALL_STACK, z, 0));
+            default -> ZeekRecording.expected(s.frames());
+        };
     }
 }

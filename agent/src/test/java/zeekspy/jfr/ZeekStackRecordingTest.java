@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import zeekspy.convert.ZeekJfrFormat;
 import zeekspy.sampling.Sample;
 import zeekspy.sampling.SampleKind;
+import zeekspy.stack.FunctionKind;
 import zeekspy.stack.ScriptFrame;
 
 /** Samples committed by {@link JfrSampleSink} read back with the JDK's parser: the stacks and fields. */
@@ -79,6 +80,28 @@ class ZeekStackRecordingTest {
         assertNull(e.getString(ZeekJfrFormat.FIELD_ERROR));
         assertEquals(PERIOD, e.getDuration(ZeekJfrFormat.FIELD_PERIOD).toNanos());
         assertEquals(PERIOD, e.getLong(ZeekJfrFormat.FIELD_PERIOD));
+    }
+
+    @Test
+    void compactFieldsLeaveWhatTheStackTellsNull() throws Exception {
+        JfrSampleSink sink = new JfrSampleSink(new ZeekFrames(), 50, "worker-1", PERIOD, JfrSampleSink.Fields.COMPACT);
+        Sample s = script(4242, fn("SlowDNS::hashit", SITE, 12), event("dns_request", SITE, 40));
+        Sample error = new Sample(4242, 0, SampleKind.ERROR, List.of(), "process gone");
+        Path file = record(dir.resolve("compact.jfr"), r -> {
+            sink.accept(s);
+            sink.accept(error);
+        });
+        List<RecordedEvent> events = events(file, ZeekJfrFormat.SAMPLE_EVENT);
+        events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
+        RecordedEvent e = events.get(0);
+        assertEquals(expected(s.frames()), zeekStack(e));
+        assertEquals(4242, e.getInt(ZeekJfrFormat.FIELD_PID));
+        assertEquals(2, e.getInt(ZeekJfrFormat.FIELD_DEPTH));
+        for (String field : List.of(ZeekJfrFormat.FIELD_NODE, ZeekJfrFormat.FIELD_KIND, ZeekJfrFormat.FIELD_FUNCTION, ZeekJfrFormat.FIELD_LOCATION, ZeekJfrFormat.FIELD_ERROR)) {
+            assertNull(e.getString(field), field);
+        }
+        assertEquals(0, e.getLong(ZeekJfrFormat.FIELD_PERIOD));
+        assertEquals("process gone", events.get(1).getString(ZeekJfrFormat.FIELD_ERROR));
     }
 
     @Test
@@ -139,6 +162,13 @@ class ZeekStackRecordingTest {
         RecordedEvent e = recordSamples(List.of(s)).get(0);
         assertEquals(expected(s.frames()), zeekStack(e));
         assertEquals("lambda_\u2039" + "4711\u203a", e.getStackTrace().getFrames().get(0).getMethod().getName());
+    }
+
+    @Test
+    void emptyOrMissingNamesGetPlaceholders() throws Exception {
+        Sample s = new Sample(1, 0, SampleKind.SCRIPT, List.of(fn("", SITE, 3), new ScriptFrame(null, FunctionKind.FUNCTION, null, 4)), null);
+        RecordedEvent e = recordSamples(List.of(s)).get(0);
+        assertEquals(List.of(new ZeekRecording.Frame("<unnamed>", SITE, 3), new ZeekRecording.Frame("<unnamed>", ZeekJfrFormat.BUILTIN_FILE, 4)), zeekStack(e));
     }
 
     @Test
