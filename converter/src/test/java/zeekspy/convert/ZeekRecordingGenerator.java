@@ -74,11 +74,17 @@ public final class ZeekRecordingGenerator {
 
     /** Commits one sample of the given kind whose stack is {@code chain}, outermost frame first. */
     public void sample(long pid, String node, String kind, long periodNanos, int... chain) throws Throwable {
+        sampleWithDepth(pid, node, kind, periodNanos, chain.length, chain);
+    }
+
+    /** Commits one sample whose real stack was {@code depth} frames deep, of which the sampler kept {@code chain}. */
+    public void sampleWithDepth(long pid, String node, String kind, long periodNanos, int depth, int... chain)
+            throws Throwable {
         TestZeekSampleEvent event = new TestZeekSampleEvent();
         event.pid = pid;
         event.node = node;
         event.kind = kind;
-        event.depth = chain.length;
+        event.depth = depth;
         event.period = periodNanos;
         TestFrameChain.setPending(event);
         StackCommitter.commitZeekStack(chain);
