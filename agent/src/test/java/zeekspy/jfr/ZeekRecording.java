@@ -29,6 +29,11 @@ final class ZeekRecording {
         }
     }
 
+    static {
+        // Before any recording of these tests starts JFR: deep stacks need a deeper JFR stack.
+        JfrTestSupport.ensureStackDepth();
+    }
+
     private ZeekRecording() {}
 
     /** Records what {@code body} commits into {@code file}, with zeek.jfc's settings. */
