@@ -10,6 +10,7 @@ import zeekspy.stack.ScriptFrame;
 /**
  * Commits each {@link Sample} as a {@link ZeekSampleEvent} whose stack trace is the sample's
  * Zeek stack ({@link ZeekJfrFormat}). Samples are dropped while no recording enables the event.
+ * The event's time is when {@code accept} commits it, so call it right after taking the sample.
  * Not thread-safe: one sink per sampler thread.
  */
 public final class JfrSampleSink implements SampleSink {
