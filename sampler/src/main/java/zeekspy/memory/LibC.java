@@ -1,0 +1,87 @@
+package zeekspy.memory;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * Direct JNA bindings to the few libc calls that zeek-spy needs. Pointers are passed as
+ * {@code long} addresses (64-bit Linux only). After a call that failed, {@link #errno()} gives
+ * the error number of the calling thread.
+ */
+public final class LibC {
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int ECHILD = 10;
+    public static final int EFAULT = 14;
+    public static final int EINVAL = 22;
+
+    public static final int SIGTRAP = 5;
+    public static final int SIGKILL = 9;
+    public static final int SIGUSR1 = 10;
+    public static final int SIGTERM = 15;
+    public static final int SIGCONT = 18;
+    public static final int SIGSTOP = 19;
+    public static final int SIGTSTP = 20;
+    public static final int SIGTTIN = 21;
+    public static final int SIGTTOU = 22;
+
+    public static final long PTRACE_CONT = 7;
+    public static final long PTRACE_DETACH = 17;
+    public static final long PTRACE_SETOPTIONS = 0x4200;
+    public static final long PTRACE_SEIZE = 0x4206;
+    public static final long PTRACE_INTERRUPT = 0x4207;
+    public static final long PTRACE_LISTEN = 0x4208;
+
+    public static final long PTRACE_O_TRACEEXEC = 0x10;
+
+    public static final int PTRACE_EVENT_EXEC = 4;
+    public static final int PTRACE_EVENT_EXIT = 6;
+    public static final int PTRACE_EVENT_STOP = 128;
+
+    public static final int WNOHANG = 1;
+    public static final int __WALL = 0x40000000;
+
+    /** Most iovecs one process_vm_readv call accepts (UIO_MAXIOV). */
+    public static final int IOV_MAX = 1024;
+
+    static {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+            throw new UnsupportedOperationException("zeek-spy runs on 64-bit Linux only");
+        }
+        Native.register(LibC.class, "c");
+    }
+
+    private LibC() {}
+
+    /** ptrace(2); {@code addr} and {@code data} are passed as raw machine words. */
+    public static native long ptrace(long request, int pid, long addr, long data);
+
+    /** waitpid(2); {@code status[0]} receives the wait status. */
+    public static native int waitpid(int pid, int[] status, int options);
+
+    /** process_vm_readv(2); {@code localIov} and {@code remoteIov} are addresses of iovec arrays. */
+    public static native long process_vm_readv(
+            int pid, long localIov, long liovcnt, long remoteIov, long riovcnt, long flags);
+
+    public static native int kill(int pid, int sig);
+
+    public static native int getpid();
+
+    public static native int getpagesize();
+
+    public static native String strerror(int errnum);
+
+    /** The errno left by the last native call of this thread. */
+    public static int errno() {
+        return Native.getLastError();
+    }
+
+    /** The text of an error number, e.g. "No such process". */
+    public static String describe(int errnum) {
+        String text = strerror(errnum);
+        return text == null ? "errno " + errnum : text;
+    }
+}

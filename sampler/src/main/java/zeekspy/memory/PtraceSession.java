@@ -1,0 +1,619 @@
+package zeekspy.memory;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Ptrace control of the main thread of one process, for short pauses while its memory is read.
+ *
+ * <p>Linux accepts ptrace requests for a tracee only from the thread that attached it, so every
+ * request runs on one daemon thread named "zeek-spy-ptrace" owned by the session; the methods
+ * may be called from any thread and block until done. Memory may be read from any thread with
+ * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
+ * keeps thread hand-offs out of the pause.
+ *
+ * <p>Attaching uses PTRACE_SEIZE with only PTRACE_O_TRACEEXEC, so the tracee runs on unchanged
+ * and keeps running if zeek-spy dies, even by SIGKILL (the kernel then detaches it).
+ * Semantics:
+ * <ul>
+ *   <li>Signals. While traced, each signal for the main thread stops it (signal-delivery-stop)
+ *       until the tracer lets it go on. Every such stop is resumed with exactly its signal,
+ *       once: between pauses by an idle loop that polls every {@code idlePoll}, and when a
+ *       pause finds the tracee in such a stop, the pause uses that stop and the resume
+ *       delivers the signal. So signals are delayed by at most {@code idlePoll}, never lost
+ *       nor doubled.
+ *   <li>Job control. When the process is stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU
+ *       (group-stop, reported as PTRACE_EVENT_STOP with that signal), the session resumes it
+ *       with PTRACE_LISTEN: it stays stopped as its user wants until SIGCONT. Pauses then
+ *       report {@link Result#GROUP_STOPPED}. Detaching leaves it stopped.
+ *   <li>Exit. Exit, death by a signal or disappearance ends the session with
+ *       {@link Result#EXITED}, {@link Result#KILLED} or {@link Result#LOST}; the tracer reaps
+ *       the exit status (for a process that is not our child the kernel then hands it on to
+ *       the real parent). No wait here blocks forever: a pause gives up after
+ *       {@code stopTimeout} (the main thread may sleep uninterruptibly, state D).
+ *   <li>Exec. A new program (PTRACE_EVENT_EXEC) detaches the session and ends it with
+ *       {@link Result#EXECED}: addresses learned from the old program are meaningless.
+ * </ul>
+ *
+ * <p>Children: waitpid from any thread of this JVM for a pid also reports that pid's ptrace
+ * stops when the tracee is a child of this JVM (Linux treats a tracer in the parent's thread
+ * group like the parent). The JDK reaps children of {@link ProcessBuilder} with such a
+ * waitpid, which would steal the stops; {@link #seize(int)} therefore refuses a child of this
+ * JVM unless it was started by {@link SpawnedProcess}, which no JDK thread waits for.
+ */
+public final class PtraceSession implements AutoCloseable {
+
+    /** Outcome of a pause, or how the session ended. */
+    public enum Result {
+        /** The tracee is stopped (interrupt-stop or a signal-delivery-stop). */
+        STOPPED,
+        /** The tracee is stopped by job control (SIGSTOP and kin) and stays stopped on resume. */
+        GROUP_STOPPED,
+        /** The tracee did not stop within the stop timeout; it was not paused. */
+        TIMEOUT,
+        EXITED,
+        KILLED,
+        EXECED,
+        DETACHED,
+        /** The tracee is no longer traced by this session for another reason. */
+        LOST;
+
+        /** Whether memory reads now see a stopped main thread. */
+        public boolean stopped() {
+            return this == STOPPED || this == GROUP_STOPPED;
+        }
+
+        /** Whether the session is over. */
+        public boolean ended() {
+            return ordinal() >= EXITED.ordinal();
+        }
+    }
+
+    private enum State { SEIZING, RUNNING, INTERRUPT_PENDING, PAUSED, ENDED }
+
+    /** Default bound for waiting on a stop. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMillis(250);
+    /** Default interval of the idle loop that forwards signals between pauses. */
+    public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(1);
+
+    private static final long SPIN_NANOS = 50_000;
+    private static final long VANISH_TIMEOUT_NANOS = 2_000_000_000L;
+
+    private final int pid;
+    private final long stopTimeoutNanos;
+    private final long idlePollNanos;
+    private final Thread thread;
+    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final int[] status = new int[1];
+    private volatile boolean closing;
+
+    // Written on the tracer thread only.
+    private volatile State state = State.SEIZING;
+    private volatile Result pauseResult;
+    private boolean listenOnResume;
+    private int resumeSignal;
+    private long pauseStart;
+    private volatile Result endResult;
+    private volatile String endMessage;
+    private volatile int exitCode = -1;
+    private volatile int termSignal;
+    private volatile long lastPauseNanos;
+    private volatile long pauses;
+    private volatile long totalPauseNanos;
+    private volatile long timeouts;
+    private volatile long forwardedSignals;
+    private volatile long idleStops;
+
+    private PtraceSession(int pid, Duration stopTimeout, Duration idlePoll) {
+        this.pid = pid;
+        this.stopTimeoutNanos = stopTimeout.toNanos();
+        this.idlePollNanos = idlePoll.toNanos();
+        this.thread = new Thread(this::loop, "zeek-spy-ptrace");
+        thread.setDaemon(true);
+    }
+
+    /** Attaches to process {@code pid} with the default timeouts. */
+    public static PtraceSession seize(int pid) {
+        return seize(pid, DEFAULT_STOP_TIMEOUT, DEFAULT_IDLE_POLL);
+    }
+
+    /**
+     * Attaches to the main thread of process {@code pid}, which keeps running.
+     *
+     * @param stopTimeout how long a pause waits for the tracee to stop
+     * @param idlePoll how often the idle tracer thread forwards signals between pauses
+     * @throws ProcessAccessException when the process does not exist, is a zombie, is already
+     *     traced or may not be traced
+     * @throws IllegalArgumentException for a thread id, or for a {@link ProcessBuilder} child
+     */
+    public static PtraceSession seize(int pid, Duration stopTimeout, Duration idlePoll) {
+        checkSeizable(pid);
+        return seizeUnchecked(pid, stopTimeout, idlePoll);
+    }
+
+    /** Attaches to a child started by {@link SpawnedProcess}, which this session then reaps. */
+    public static PtraceSession seize(SpawnedProcess child) {
+        PtraceSession session = seizeUnchecked(child.pid(), DEFAULT_STOP_TIMEOUT, DEFAULT_IDLE_POLL);
+        child.tracedBy(session);
+        return session;
+    }
+
+    static PtraceSession seizeUnchecked(int pid, Duration stopTimeout, Duration idlePoll) {
+        PtraceSession session = new PtraceSession(pid, stopTimeout, idlePoll);
+        session.thread.start();
+        try {
+            session.onTracer(() -> {
+                if (LibC.ptrace(LibC.PTRACE_SEIZE, pid, 0, LibC.PTRACE_O_TRACEEXEC) < 0) {
+                    throw ProcessAccessException.forErrno(pid, LibC.errno());
+                }
+                session.state = State.RUNNING;
+                return null;
+            });
+        } catch (RuntimeException e) {
+            session.closing = true;
+            session.thread.interrupt();
+            throw e;
+        }
+        return session;
+    }
+
+    private static void checkSeizable(int pid) {
+        if (pid <= 0) {
+            throw ProcessAccessException.noSuchProcess(pid);
+        }
+        int tgid = ProcFs.tgid(pid);
+        if (tgid != pid) {
+            throw new IllegalArgumentException(pid + " is a thread of process " + tgid + "; give the process id");
+        }
+        if (ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L) == ProcessHandle.current().pid()
+                && !SpawnedProcess.isSpawned(pid)) {
+            throw new IllegalArgumentException("process " + pid + " is a child of zeek-spy started with ProcessBuilder:"
+                    + " the JDK's waitpid would take its ptrace stops; start it with SpawnedProcess");
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /**
+     * Stops the tracee's main thread. Returns {@link Result#STOPPED} or
+     * {@link Result#GROUP_STOPPED} when it is stopped (then call {@link #resume()}),
+     * {@link Result#TIMEOUT} when it did not stop in time (it stops later and is let go by the
+     * idle loop), or the end of the session. Calling it while paused returns the current pause.
+     */
+    public Result interrupt() {
+        return onTracer(this::interruptOnTracer);
+    }
+
+    /** Ends the current pause, delivering a signal it held; does nothing when not paused. */
+    public void resume() {
+        onTracer(() -> {
+            resumeOnTracer();
+            return null;
+        });
+    }
+
+    /**
+     * Stops the tracee, runs {@code whileStopped} on the tracer thread if it stopped, and lets
+     * the tracee go on, also when {@code whileStopped} throws.
+     *
+     * @return the result of the interrupt
+     */
+    public Result pause(Runnable whileStopped) {
+        return onTracer(() -> {
+            Result result = interruptOnTracer();
+            if (result.stopped()) {
+                try {
+                    whileStopped.run();
+                } finally {
+                    resumeOnTracer();
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Detaches from the tracee, which goes on running (or stays stopped if job control
+     * stopped it). Does nothing when the session has already ended.
+     *
+     * @throws IllegalStateException when the tracee cannot be stopped to detach it
+     */
+    public void detach() {
+        onTracer(() -> {
+            detachOnTracer();
+            return null;
+        });
+    }
+
+    /** Detaches (if still attached) and ends the tracer thread. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        try {
+            detach();
+        } finally {
+            closing = true;
+            thread.interrupt();
+        }
+    }
+
+    /** Whether the tracee is still traced by this session. */
+    public boolean attached() {
+        return state != State.ENDED;
+    }
+
+    /** How the session ended, null while attached. */
+    public Result endResult() {
+        return endResult;
+    }
+
+    /** One line telling how the session ended, e.g. "process 42 exited with code 1"; null while attached. */
+    public String endMessage() {
+        return endMessage;
+    }
+
+    /** Exit code after {@link Result#EXITED}, otherwise -1. */
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** Signal number after {@link Result#KILLED}, otherwise 0. */
+    public int termSignal() {
+        return termSignal;
+    }
+
+    /** Duration of the last pause, from the interrupt request to the resume, in nanoseconds. */
+    public long lastPauseNanos() {
+        return lastPauseNanos;
+    }
+
+    public long pauses() {
+        return pauses;
+    }
+
+    public long totalPauseNanos() {
+        return totalPauseNanos;
+    }
+
+    /** Interrupts that ran into the stop timeout. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Signals passed on to the tracee after a signal-delivery-stop. */
+    public long forwardedSignals() {
+        return forwardedSignals;
+    }
+
+    /** Stops handled by the idle loop (signals between pauses, late or extra interrupt-stops, job control). */
+    public long idleStops() {
+        return idleStops;
+    }
+
+    // ---- tracer thread ----
+
+    private void loop() {
+        while (!closing) {
+            Runnable task;
+            try {
+                boolean running = state == State.RUNNING || state == State.INTERRUPT_PENDING;
+                task = running ? tasks.poll(idlePollNanos, TimeUnit.NANOSECONDS) : tasks.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (task != null) {
+                task.run();
+            } else {
+                try {
+                    drain();
+                } catch (RuntimeException | Error e) {
+                    end(Result.LOST, "process " + pid + ": " + e.getMessage());
+                }
+            }
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    private <T> T onTracer(Callable<T> work) {
+        if (Thread.currentThread() == thread) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (closing) {
+            throw new IllegalStateException("ptrace session of process " + pid + " is closed");
+        }
+        FutureTask<T> task = new FutureTask<>(work);
+        tasks.add(task);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (!thread.isAlive() && !task.isDone()) {
+                        throw new IllegalStateException("ptrace thread of process " + pid + " is gone");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the tracee's state must not be left unknown to the caller
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Result interruptOnTracer() {
+        switch (state) {
+            case ENDED:
+                return endResult;
+            case PAUSED:
+                return pauseResult;
+            default:
+                break;
+        }
+        pauseStart = System.nanoTime();
+        // A stop reported already (a signal, a late interrupt) serves as this pause; interrupting
+        // a stopped tracee would only queue another trap for after the resume.
+        int found = poll();
+        if (found == WAIT_NOTHING) {
+            if (state != State.INTERRUPT_PENDING) {
+                if (LibC.ptrace(LibC.PTRACE_INTERRUPT, pid, 0, 0) < 0) {
+                    return vanished(LibC.errno());
+                }
+                state = State.INTERRUPT_PENDING;
+            }
+            found = await(pauseStart + stopTimeoutNanos);
+            if (found == WAIT_NOTHING) {
+                timeouts++;
+                return Result.TIMEOUT;
+            }
+        }
+        if (found == WAIT_NO_CHILD) {
+            return lost();
+        }
+        return onPauseStop(status[0]);
+    }
+
+    private Result onPauseStop(int st) {
+        if (!WaitStatus.stopped(st)) {
+            return ended(st);
+        }
+        int event = WaitStatus.event(st);
+        int signal = WaitStatus.stopSignal(st);
+        if (event == LibC.PTRACE_EVENT_EXEC) {
+            return execed();
+        }
+        state = State.PAUSED;
+        listenOnResume = event == LibC.PTRACE_EVENT_STOP && WaitStatus.isJobControlStop(signal);
+        resumeSignal = event == 0 ? signal : 0;
+        pauseResult = listenOnResume ? Result.GROUP_STOPPED : Result.STOPPED;
+        return pauseResult;
+    }
+
+    private void resumeOnTracer() {
+        if (state != State.PAUSED) {
+            return;
+        }
+        long request = listenOnResume ? LibC.PTRACE_LISTEN : LibC.PTRACE_CONT;
+        long result = LibC.ptrace(request, pid, 0, resumeSignal);
+        int errno = LibC.errno();
+        countPause();
+        state = State.RUNNING;
+        if (result < 0) {
+            vanished(errno);
+        } else if (resumeSignal != 0) {
+            forwardedSignals++;
+        }
+    }
+
+    private void countPause() {
+        long pause = System.nanoTime() - pauseStart;
+        lastPauseNanos = pause;
+        totalPauseNanos += pause;
+        pauses++;
+    }
+
+    /** Lets go every stop reported while no pause is wanted. */
+    private void drain() {
+        while (state == State.RUNNING || state == State.INTERRUPT_PENDING) {
+            int found = poll();
+            if (found == WAIT_NOTHING) {
+                return;
+            }
+            if (found == WAIT_NO_CHILD) {
+                lost();
+                return;
+            }
+            int st = status[0];
+            if (!WaitStatus.stopped(st)) {
+                ended(st);
+                return;
+            }
+            int event = WaitStatus.event(st);
+            int signal = WaitStatus.stopSignal(st);
+            if (event == LibC.PTRACE_EVENT_EXEC) {
+                execed();
+                return;
+            }
+            idleStops++;
+            state = State.RUNNING; // any trap consumes a pending PTRACE_INTERRUPT
+            long result;
+            if (event == LibC.PTRACE_EVENT_STOP && WaitStatus.isJobControlStop(signal)) {
+                result = LibC.ptrace(LibC.PTRACE_LISTEN, pid, 0, 0);
+            } else if (event == 0) {
+                result = LibC.ptrace(LibC.PTRACE_CONT, pid, 0, signal);
+                if (result >= 0) {
+                    forwardedSignals++;
+                }
+            } else {
+                result = LibC.ptrace(LibC.PTRACE_CONT, pid, 0, 0);
+            }
+            if (result < 0) {
+                vanished(LibC.errno());
+                return;
+            }
+        }
+    }
+
+    private void detachOnTracer() {
+        if (state == State.ENDED) {
+            return;
+        }
+        if (state != State.PAUSED) {
+            long deadline = System.nanoTime() + Math.max(stopTimeoutNanos, 2_000_000_000L);
+            Result result;
+            do {
+                result = interruptOnTracer();
+            } while (result == Result.TIMEOUT && System.nanoTime() < deadline);
+            if (result.ended()) {
+                return;
+            }
+            if (result == Result.TIMEOUT) {
+                throw new IllegalStateException("cannot detach from process " + pid + ": its main thread does not stop"
+                        + " (state " + ProcFs.mainThreadState(pid) + "); it will be detached when zeek-spy exits");
+            }
+        }
+        int signal = listenOnResume ? 0 : resumeSignal;
+        if (LibC.ptrace(LibC.PTRACE_DETACH, pid, 0, signal) < 0) {
+            vanished(LibC.errno());
+            return;
+        }
+        if (signal != 0) {
+            forwardedSignals++;
+        }
+        end(Result.DETACHED, "zeek-spy detached from process " + pid);
+    }
+
+    private static final int WAIT_FOUND = 1;
+    private static final int WAIT_NOTHING = 0;
+    private static final int WAIT_NO_CHILD = -1;
+
+    /** One waitpid without blocking; the status goes to {@code status[0]}. */
+    private int poll() {
+        while (true) {
+            int r = LibC.waitpid(pid, status, LibC.__WALL | LibC.WNOHANG);
+            if (r == pid) {
+                return WAIT_FOUND;
+            }
+            if (r == 0) {
+                return WAIT_NOTHING;
+            }
+            int errno = LibC.errno();
+            if (errno == LibC.ECHILD) {
+                return WAIT_NO_CHILD;
+            }
+            if (errno != LibC.EINTR) {
+                throw new IllegalStateException("waitpid for process " + pid + " failed: " + LibC.describe(errno));
+            }
+        }
+    }
+
+    /**
+     * Waits for a state change until {@code deadline} (System.nanoTime): spins for a few dozen
+     * microseconds, where most stops arrive, then sleeps in growing steps.
+     */
+    private int await(long deadline) {
+        long start = System.nanoTime();
+        while (true) {
+            int found = poll();
+            if (found != WAIT_NOTHING) {
+                return found;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return WAIT_NOTHING;
+            }
+            long waited = now - start;
+            if (waited < SPIN_NANOS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(Math.min(Math.max(waited / 8, 10_000), Math.min(1_000_000, deadline - now)));
+            }
+        }
+    }
+
+    /** A ptrace request failed: the tracee died, is dying, or is no longer ours. */
+    private Result vanished(int errno) {
+        if (errno != LibC.ESRCH) {
+            throw new IllegalStateException("ptrace of process " + pid + " failed: " + LibC.describe(errno));
+        }
+        int found = await(System.nanoTime() + VANISH_TIMEOUT_NANOS);
+        if (found == WAIT_FOUND && !WaitStatus.stopped(status[0])) {
+            return ended(status[0]);
+        }
+        if (found == WAIT_FOUND) {
+            // A stop of a tracee we took for gone; treat it as a pause so nothing is lost.
+            return onPauseStop(status[0]);
+        }
+        return lost();
+    }
+
+    private Result ended(int st) {
+        if (WaitStatus.exited(st)) {
+            exitCode = WaitStatus.exitCode(st);
+            SpawnedProcess.reaped(pid, st);
+            return end(Result.EXITED, "process " + pid + " exited with code " + exitCode);
+        }
+        termSignal = WaitStatus.termSignal(st);
+        SpawnedProcess.reaped(pid, st);
+        return end(Result.KILLED, "process " + pid + " was killed by signal " + termSignal + " (" + WaitStatus.signalName(termSignal) + ")"
+                + (WaitStatus.coreDumped(st) ? ", core dumped" : ""));
+    }
+
+    private Result execed() {
+        LibC.ptrace(LibC.PTRACE_DETACH, pid, 0, 0);
+        String program;
+        try {
+            program = ProcFs.exeTarget(pid);
+        } catch (RuntimeException e) {
+            program = "unknown";
+        }
+        return end(Result.EXECED, "process " + pid + " executed a new program (" + program + ")");
+    }
+
+    private Result lost() {
+        if (ProcFs.exists(pid) && !ProcFs.isZombie(pid)) {
+            return end(Result.LOST, "process " + pid + " is no longer traced by zeek-spy");
+        }
+        return end(Result.LOST, "process " + pid + " has exited");
+    }
+
+    private Result end(Result result, String message) {
+        if (state == State.PAUSED) {
+            countPause();
+        }
+        endMessage = message;
+        endResult = result;
+        state = State.ENDED;
+        return result;
+    }
+}
