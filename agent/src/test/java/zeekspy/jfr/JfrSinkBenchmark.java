@@ -64,6 +64,12 @@ public final class JfrSinkBenchmark {
         record(bareFile, () -> bare[0] = bare(n));
         System.out.printf("plain JFR event without fields, stack trace at depth %d: %.0f ns/event%n", DEPTH, (double) bare[0] / n);
         printSizes(bareFile, "zeekspy.bench.Bare", n);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
     }
 
     /** Cost of the first sample of new stacks: 20 files x 10 functions x 5 lines, called from one event. */
