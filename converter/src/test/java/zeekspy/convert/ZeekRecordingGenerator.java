@@ -53,6 +53,11 @@ public final class ZeekRecordingGenerator {
         return file;
     }
 
+    /** A generator for a recording its caller manages. */
+    static ZeekRecordingGenerator unrecorded() {
+        return new ZeekRecordingGenerator();
+    }
+
     /** The id of the frame {@code function} at {@code file:line}, generated on first use. */
     public int frame(String file, String function, int line) {
         synchronized (LOADERS) {
