@@ -9,7 +9,10 @@ final class Abbrev {
     final boolean hasChildren;
     final int[] attributes;
     final int[] forms;
+    /** DW_FORM_implicit_const values by attribute index, or null if there are none. */
     final long[] implicitConstants;
+    /** A form this reader does not know, or 0. */
+    final int unknownForm;
     /** Bytes of all attribute values together, or {@link Dw#VARIABLE}. */
     final int fixedSize;
     /** Offset of the DW_AT_sibling value after the abbreviation code, or -1 if not fixed. */
@@ -37,8 +40,12 @@ final class Abbrev {
         int name = -1;
         int nForm = 0;
         boolean indirect = false;
+        int unknown = 0;
         for (int i = 0; i < forms.length; i++) {
             int size = Dw.fixedSize(forms[i], addrSize, offsetSize, version);
+            if (size == Dw.UNKNOWN && unknown == 0) {
+                unknown = forms[i];
+            }
             if (attributes[i] == Dw.AT_SIBLING && total >= 0) {
                 sibling = total;
                 sibForm = forms[i];
@@ -60,6 +67,7 @@ final class Abbrev {
                 && sibForm != Dw.FORM_REF8) {
             sibling = -1;
         }
+        this.unknownForm = unknown;
         this.nameOffset = nForm == Dw.FORM_INDIRECT ? -1 : name;
         this.nameForm = nForm;
         this.namedIndirectly = indirect;

@@ -2,6 +2,7 @@ package zeekspy.symbols;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,57 +42,55 @@ final class AbbrevTable {
         DwarfCursor c = new DwarfCursor(b, (int) offset, section.size());
         List<Abbrev> all = new ArrayList<>();
         int maxDense = 0;
+        int[] attrs = new int[16];
+        int[] forms = new int[16];
+        long[] consts = new long[16];
         try {
             while (true) {
                 long code = c.uleb();
                 if (code == 0) {
                     break;
                 }
+                if (code > Integer.MAX_VALUE) {
+                    throw new DwarfFormatException(section.description() + ": abbreviation code " + code
+                            + " too large at offset 0x" + Long.toHexString(offset));
+                }
                 int tag = (int) c.uleb();
                 boolean children = c.u8() != 0;
-                int[] attrs = new int[8];
-                int[] forms = new int[8];
-                long[] consts = null;
                 int n = 0;
+                boolean anyConst = false;
                 while (true) {
                     int at = (int) c.uleb();
                     int form = (int) c.uleb();
                     if (at == 0 && form == 0) {
                         break;
                     }
-                    long constant = form == Dw.FORM_IMPLICIT_CONST ? c.sleb() : 0;
-                    if (Dw.fixedSize(form, addrSize, offsetSize, version) == Dw.UNKNOWN) {
-                        throw new DwarfFormatException(section.description() + ": unknown attribute form 0x"
-                                + Integer.toHexString(form) + " in abbreviation " + code + " at offset 0x"
-                                + Long.toHexString(offset));
-                    }
                     if (n == MAX_ATTRIBUTES) {
                         throw new DwarfFormatException(section.description() + ": abbreviation " + code
                                 + " has more than " + MAX_ATTRIBUTES + " attributes");
                     }
                     if (n == attrs.length) {
-                        attrs = java.util.Arrays.copyOf(attrs, n * 2);
-                        forms = java.util.Arrays.copyOf(forms, n * 2);
-                    }
-                    if (constant != 0 || form == Dw.FORM_IMPLICIT_CONST) {
-                        if (consts == null) {
-                            consts = new long[attrs.length];
-                        } else if (consts.length < attrs.length) {
-                            consts = java.util.Arrays.copyOf(consts, attrs.length);
-                        }
-                        consts[n] = constant;
+                        attrs = Arrays.copyOf(attrs, n * 2);
+                        forms = Arrays.copyOf(forms, n * 2);
+                        consts = Arrays.copyOf(consts, n * 2);
                     }
                     attrs[n] = at;
                     forms[n] = form;
+                    if (form == Dw.FORM_IMPLICIT_CONST) {
+                        consts[n] = c.sleb();
+                        anyConst = true;
+                    } else {
+                        consts[n] = 0;
+                    }
                     n++;
                 }
-                if (code > Integer.MAX_VALUE) {
-                    throw new DwarfFormatException(section.description() + ": abbreviation code " + code
-                            + " too large at offset 0x" + Long.toHexString(offset));
+                Abbrev a = new Abbrev((int) code, tag, children, Arrays.copyOf(attrs, n), Arrays.copyOf(forms, n),
+                        anyConst ? Arrays.copyOf(consts, n) : null, addrSize, offsetSize, version);
+                if (a.unknownForm != 0) {
+                    throw new DwarfFormatException(section.description() + ": unknown attribute form 0x"
+                            + Integer.toHexString(a.unknownForm) + " in abbreviation " + code + " at offset 0x"
+                            + Long.toHexString(offset));
                 }
-                long[] c2 = consts == null ? new long[n] : java.util.Arrays.copyOf(consts, n);
-                Abbrev a = new Abbrev((int) code, tag, children, java.util.Arrays.copyOf(attrs, n),
-                        java.util.Arrays.copyOf(forms, n), c2, addrSize, offsetSize, version);
                 all.add(a);
                 if (code < MAX_DENSE_CODE) {
                     maxDense = Math.max(maxDense, (int) code);

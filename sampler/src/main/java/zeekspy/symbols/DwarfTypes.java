@@ -42,17 +42,22 @@ public final class DwarfTypes {
     private static final int MAX_TYPE_DEPTH = 32;
     private static final int MAX_HOPS = 64;
     private static final int MAX_PASSES = 8;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
 
     /**
      * Work done by the lookups so far.
      *
-     * @param inflateNanos time spent decompressing sections
-     * @param scanNanos    time spent in lookups, without decompression
-     * @param unitsScanned units whose DIEs were scanned
-     * @param diesVisited  DIEs whose abbreviation was read while scanning
+     * @param inflateNanos  time spent decompressing sections, in the lookup thread or the
+     *                      background inflater
+     * @param blockedNanos  time lookups spent decompressing or waiting for decompressed bytes
+     * @param scanNanos     time spent in lookups otherwise: reading DIEs, building types
+     * @param unitsScanned  units whose DIEs were scanned
+     * @param diesVisited   DIEs whose abbreviation was read while scanning scopes
      * @param bytesInflated uncompressed bytes made available so far (0 for uncompressed files)
      */
-    public record Stats(long inflateNanos, long scanNanos, long unitsScanned, long diesVisited, long bytesInflated) {
+    public record Stats(long inflateNanos, long blockedNanos, long scanNanos, long unitsScanned, long diesVisited,
+            long bytesInflated) {
     }
 
     private final String file;
@@ -75,7 +80,6 @@ public final class DwarfTypes {
     /** Full names of namespaces seen with DW_AT_export_symbols (type units declare them without). */
     private final Set<String> inlineNamespaces = new HashSet<>();
     private Map<Long, Long> typeUnitsBySignature;
-    private final Map<String, long[]> offsetsByString = new HashMap<>();
     /** The query being scanned for, which collects declared-only base classes. */
     private Query active;
 
@@ -137,7 +141,12 @@ public final class DwarfTypes {
             return result;
         }
         long start = System.nanoTime();
-        long inflateBefore = inflateNanos();
+        long blockedBefore = blockedNanos();
+        for (SectionBytes units : unitSections) {
+            if (units != null) {
+                units.inflateAhead();
+            }
+        }
         Map<String, StructType> raw = new HashMap<>();
         Set<String> searched = new HashSet<>();
         try {
@@ -159,7 +168,7 @@ public final class DwarfTypes {
         } catch (IndexOutOfBoundsException e) {
             throw new DwarfFormatException(file + ": truncated or corrupt DWARF (" + e.getMessage() + ")", e);
         } finally {
-            lookupNanos += (System.nanoTime() - start) - (inflateNanos() - inflateBefore);
+            lookupNanos += (System.nanoTime() - start) - (blockedNanos() - blockedBefore);
         }
         Map<StructType, StructType> linked = new IdentityHashMap<>();
         for (Map.Entry<String, StructType> e : raw.entrySet()) {
@@ -220,7 +229,15 @@ public final class DwarfTypes {
                 bytes += s.inflatedBytes();
             }
         }
-        return new Stats(inflateNanos(), lookupNanos, unitsScanned, diesVisited, bytes);
+        return new Stats(inflateNanos(), blockedNanos(), lookupNanos, unitsScanned, diesVisited, bytes);
+    }
+
+    private long blockedNanos() {
+        long n = 0;
+        for (SectionBytes s : all) {
+            n += s.blockedNanos();
+        }
+        return n;
     }
 
     private long inflateNanos() {
@@ -241,16 +258,15 @@ public final class DwarfTypes {
         final Set<String> auxiliary = new LinkedHashSet<>();
         Set<String> prefixes;
         Set<String> simpleNames;
-        /** .debug_str offsets of strings equal to one of {@link #simpleNames} (may hold more). */
-        LongHashSet nameOffsets;
+        /** Hashes of {@link #simpleNames}, to skip other names without decoding them. */
+        LongHashSet nameHashes;
 
         Query(Set<String> names) {
             remaining = new HashSet<>(names);
             index();
-            nameOffsets = stringOffsets(simpleNames);
         }
 
-        private void index() {
+        void index() {
             prefixes = new HashSet<>();
             simpleNames = new HashSet<>();
             for (String n : remaining) {
@@ -267,6 +283,7 @@ public final class DwarfTypes {
                     }
                 }
             }
+            nameHashes = nameHashes(simpleNames);
         }
 
         boolean done() {
@@ -281,73 +298,30 @@ public final class DwarfTypes {
         }
     }
 
-    /** Offsets in .debug_str where a string equal to one of {@code names} starts, suffix-merged ones included. */
-    private LongHashSet stringOffsets(Set<String> names) {
+    /** FNV-1a hashes of the UTF-8 bytes of {@code names}. */
+    private static LongHashSet nameHashes(Set<String> names) {
         LongHashSet out = new LongHashSet();
-        if (str == null || names.isEmpty()) {
-            return out;
-        }
-        List<String> unknown = new ArrayList<>();
         for (String n : names) {
-            if (!offsetsByString.containsKey(n)) {
-                unknown.add(n);
+            long h = FNV_OFFSET;
+            for (byte b : n.getBytes(StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * FNV_PRIME;
             }
-        }
-        if (!unknown.isEmpty()) {
-            indexStrings(unknown);
-        }
-        for (String n : names) {
-            for (long off : offsetsByString.get(n)) {
-                out.add(off);
-            }
+            out.add(h & Long.MAX_VALUE);
         }
         return out;
     }
 
-    /** Finds every .debug_str offset of each name in one pass over the section. */
-    private void indexStrings(List<String> names) {
-        str.ensureAll();
-        byte[][] wanted = new byte[names.size()][];
-        List<List<Long>> hits = new ArrayList<>();
-        boolean[] lastByte = new boolean[256];
-        for (int i = 0; i < wanted.length; i++) {
-            wanted[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
-            hits.add(new ArrayList<>());
-            if (wanted[i].length > 0) {
-                lastByte[wanted[i][wanted[i].length - 1] & 0xff] = true;
+    /** The hash {@link #nameHashes} gives the NUL-terminated string at {@code offset}, or -1 if unterminated. */
+    private static long hashAt(ByteBuffer b, int offset, int limit) {
+        long h = FNV_OFFSET;
+        for (int i = offset; i < limit; i++) {
+            byte x = b.get(i);
+            if (x == 0) {
+                return h & Long.MAX_VALUE;
             }
+            h = (h ^ (x & 0xff)) * FNV_PRIME;
         }
-        ByteBuffer buffer = str.buffer();
-        int size = str.size();
-        byte[] b;
-        int base;
-        if (buffer.hasArray()) {
-            b = buffer.array();
-            base = buffer.arrayOffset();
-        } else {
-            b = new byte[size];
-            buffer.get(0, b);
-            base = 0;
-        }
-        for (int p = 1; p < size; p++) {
-            if (b[base + p] != 0 || !lastByte[b[base + p - 1] & 0xff]) {
-                continue;
-            }
-            for (int i = 0; i < wanted.length; i++) {
-                byte[] w = wanted[i];
-                if (w.length > 0 && p >= w.length
-                        && java.util.Arrays.equals(b, base + p - w.length, base + p, w, 0, w.length)) {
-                    hits.get(i).add((long) (p - w.length));
-                }
-            }
-        }
-        for (int i = 0; i < wanted.length; i++) {
-            long[] offs = new long[hits.get(i).size()];
-            for (int j = 0; j < offs.length; j++) {
-                offs[j] = hits.get(i).get(j);
-            }
-            offsetsByString.put(names.get(i), offs);
-        }
+        return -1;
     }
 
     /** Splits {@code a::b<c::d>::e} into {@code a}, {@code b<c::d>}, {@code e}. */
@@ -462,9 +436,11 @@ public final class DwarfTypes {
             return true;
         }
         DwarfCursor c = new DwarfCursor(u.section.buffer(), pos, u.end);
+        long off;
         switch (form) {
             case Dw.FORM_STRP:
-                return q.nameOffsets.contains(c.offset(u.offsetSize));
+                off = c.offset(u.offsetSize);
+                break;
             case Dw.FORM_STRX1: case Dw.FORM_STRX2: case Dw.FORM_STRX3: case Dw.FORM_STRX4: case Dw.FORM_STRX:
                 long index = readValue(u, c, form, 0);
                 if (strOffsets == null) {
@@ -475,12 +451,19 @@ public final class DwarfTypes {
                 if (index < 0 || at < 0 || at + u.offsetSize > strOffsets.size()) {
                     return true; // let the full read report it
                 }
-                long off = u.offsetSize == 8 ? strOffsets.buffer().getLong((int) at)
+                off = u.offsetSize == 8 ? strOffsets.buffer().getLong((int) at)
                         : strOffsets.buffer().getInt((int) at) & 0xffffffffL;
-                return q.nameOffsets.contains(off);
+                break;
+            case Dw.FORM_STRING:
+                return q.nameHashes.contains(hashAt(u.section.buffer(), pos, u.end));
             default:
                 return true;
         }
+        if (off < 0 || off >= str.size()) {
+            return true; // let the full read report it
+        }
+        str.ensureAll();
+        return q.nameHashes.contains(hashAt(str.buffer(), (int) off, str.size()));
     }
 
     /** Handles a namespace, aggregate or typedef DIE whose attributes were just read. */
@@ -673,7 +656,6 @@ public final class DwarfTypes {
             if (!active.results.containsKey(name) && !found.containsKey(name) && !missing.contains(name)) {
                 active.remaining.add(name);
                 active.index();
-                active.nameOffsets = stringOffsets(active.simpleNames);
             }
         }
         return new BaseClass(name, offset, virtual, null);
@@ -1161,7 +1143,7 @@ public final class DwarfTypes {
             if (size >= 0) {
                 c.skip(size);
             } else {
-                readValue(u, c, form, a.implicitConstants[i]);
+                readValue(u, c, form, a.implicitConstants == null ? 0 : a.implicitConstants[i]);
             }
         }
         return sibling;
@@ -1191,7 +1173,7 @@ public final class DwarfTypes {
                 form = indirectForm(u, c);
             }
             c.blockLength = -1;
-            long v = readValue(u, c, form, a.implicitConstants[i]);
+            long v = readValue(u, c, form, a.implicitConstants == null ? 0 : a.implicitConstants[i]);
             boolean constant = isConstantForm(form, u.version);
             switch (attrs[i]) {
                 case Dw.AT_NAME:
