@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Sampling profiler for the scripts of the Zeek network security monitor.",
-        subcommands = {DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RecordCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a failed command (bad input, unreadable process, ...). */
@@ -24,6 +24,7 @@ public final class Main implements Runnable {
     /** Runs a command line; returns the exit code. Every failure is one line on {@code err}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {

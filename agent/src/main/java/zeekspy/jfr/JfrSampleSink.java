@@ -19,6 +19,11 @@ public final class JfrSampleSink implements SampleSink {
         /** Every field of {@link ZeekJfrFormat}; about 100 bytes per sample in the recording. */
         ALL,
         /**
+         * Pid, node, kind, depth and error: what JMC's event browser filters on besides the stack
+         * trace, which already names the innermost function and line; about 30 bytes per sample.
+         */
+        STANDARD,
+        /**
          * Only pid, depth and error. Node, kind, function and location (null) and period (0)
          * follow from the stack trace and zeek.Process; about 20 bytes per sample.
          */
@@ -42,7 +47,7 @@ public final class JfrSampleSink implements SampleSink {
     private final FrameChain chain;
     private final String node;
     private final long periodNanos;
-    private final boolean allFields;
+    private final Fields fields;
     private long committed;
     private long truncated;
     private long limitErrors;
@@ -67,7 +72,7 @@ public final class JfrSampleSink implements SampleSink {
         this.chain = frames.newChain(maxDepth);
         this.node = node;
         this.periodNanos = periodNanos;
-        this.allFields = fields == Fields.ALL;
+        this.fields = fields;
         // The synthetic frames are generated now, so that a limit can never stop an error sample.
         if (!frames.prepare(chain, ERROR_STACK) || !frames.prepare(chain, IDLE_STACK) || !frames.prepare(chain, NATIVE_STACK)) {
             throw new IllegalStateException("cannot generate zeek-spy's synthetic frames");
@@ -119,13 +124,17 @@ public final class JfrSampleSink implements SampleSink {
         if (stack.size() > chain.length) {
             truncated++;
         }
-        if (allFields) {
-            e.function = stack.get(0).function();
-            e.location = stack == sample.frames() ? chain.location : null;
-        } else {
-            e.node = null;
-            e.kind = null;
-            e.period = 0;
+        switch (fields) {
+            case ALL -> {
+                e.function = stack.get(0).function();
+                e.location = stack == sample.frames() ? chain.location : null;
+            }
+            case STANDARD -> e.period = 0;
+            case COMPACT -> {
+                e.node = null;
+                e.kind = null;
+                e.period = 0;
+            }
         }
         chain.commit(e);
         committed++;

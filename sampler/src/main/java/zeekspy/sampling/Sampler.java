@@ -114,6 +114,10 @@ public final class Sampler {
         return process;
     }
 
+    public Options options() {
+        return options;
+    }
+
     /** Why sampling ended, null while it runs. */
     public String endReason() {
         return endReason;

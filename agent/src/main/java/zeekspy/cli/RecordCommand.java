@@ -1,0 +1,370 @@
+package zeekspy.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import zeekspy.convert.ConvertOptions;
+import zeekspy.convert.Converter;
+import zeekspy.convert.OutputFormat;
+import zeekspy.jfr.JfrSampleSink;
+import zeekspy.jfr.JfrStackDepth;
+import zeekspy.jfr.ZeekRecordingSettings;
+import zeekspy.memory.ProcFs;
+import zeekspy.memory.PtraceSession;
+import zeekspy.memory.SpawnedProcess;
+import zeekspy.record.SamplingSession;
+import zeekspy.sampling.Sampler;
+import zeekspy.sampling.SamplerStatistics;
+import zeekspy.sampling.ZeekProcess;
+
+/** {@code zeek-spy record}: samples Zeek processes into a JFR recording (and other formats). */
+@Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Samples the script stacks of running Zeek processes (or of a Zeek it starts) and writes a"
+                + " Java Flight Recorder file whose stack traces are the Zeek stacks.",
+            "Stops at the end of --duration, when the processes exit, or on Ctrl+C / SIGTERM; the recording is"
+                + " complete in every case."})
+public final class RecordCommand implements Callable<Integer> {
+    @Option(names = "--pid", paramLabel = "PID", description = "A Zeek process to sample (repeatable).")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--all", description = "Sample every Zeek process on this host (a cluster's workers, proxies, manager, logger).")
+    boolean all;
+
+    @Parameters(paramLabel = "COMMAND", description = "After '--': a Zeek command line to start and sample from start to exit.")
+    List<String> command = new ArrayList<>();
+
+    @Option(names = "--jfr", paramLabel = "FILE", description = "The JFR file (default: zeek-spy-DATE-TIME.jfr).")
+    Path jfr;
+
+    @Option(names = "--pprof", paramLabel = "FILE", description = "Also write a pprof profile (.pb.gz) when recording ends.")
+    Path pprof;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write an HTML flame graph when recording ends.")
+    Path html;
+
+    @Option(names = "--collapsed", paramLabel = "FILE", description = "Also write collapsed stacks when recording ends.")
+    Path collapsed;
+
+    @Option(names = {"--rate", "--hz"}, paramLabel = "HZ", defaultValue = "100",
+            description = "Samples per second and process (default ${DEFAULT-VALUE}, at most 10000).")
+    double rate;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "How long to record (30, 30s, 5m, 2h); default until stopped or the processes exit.")
+    Duration duration;
+
+    @Option(names = "--nonblocking", description = "Never stop Zeek; read its memory while it runs and count torn samples.")
+    boolean nonblocking;
+
+    @Option(names = "--idle", description = "Keep idle samples (Zeek waiting for packets) in the summary and converted outputs.")
+    boolean idle;
+
+    @Option(names = "--continuous", description = "Flight-recorder mode: keep a rolling buffer and write a recording of the"
+            + " recent past on SIGUSR2 and on exit.")
+    boolean continuous;
+
+    @Option(names = "--max-age", paramLabel = "TIME", converter = Units.DurationConverter.class, defaultValue = "10m",
+            description = "With --continuous: how much of the past to keep (default ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = Units.SizeConverter.class, defaultValue = "256m",
+            description = "With --continuous: the most disk the buffer may use (default ${DEFAULT-VALUE}).")
+    long maxSize;
+
+    @Option(names = "--max-depth", paramLabel = "N", defaultValue = "1024",
+            description = "The most stack entries read per sample (default ${DEFAULT-VALUE}); deeper stacks keep the innermost.")
+    int maxDepth;
+
+    @Option(names = "--event-fields", paramLabel = "SET", defaultValue = "STANDARD",
+            description = "Fields of each zeek.Sample event: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE};"
+                    + " ALL adds the innermost function, location and period for filtering in JMC, at ~100 bytes a sample).")
+    JfrSampleSink.Fields eventFields;
+
+    @Option(names = {"-q", "--quiet"}, description = "No live status line and no summary.")
+    boolean quiet;
+
+    @Mixin
+    LayoutOptions layoutOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean finishing;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter err = spec.commandLine().getErr();
+        JfrStackDepth.ensureAtLeast(Math.min(JfrStackDepth.JVM_MAX, maxDepth + 2));
+        Path jfrFile = jfrFile();
+        for (Path out : outputs(jfrFile)) {
+            checkWritable(out);
+        }
+        Sampler.Mode mode = nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING;
+        Sampler.Options options = new Sampler.Options(rate, duration, mode, maxDepth);
+
+        List<ZeekProcess> processes = new ArrayList<>();
+        PtraceSession seized = null;
+        SpawnedProcess child = null;
+        try {
+            if (!command.isEmpty()) {
+                child = SpawnedProcess.start(command);
+                if (mode == Sampler.Mode.BLOCKING) {
+                    seized = PtraceSession.seize(child);
+                }
+                processes.add(ZeekProcess.open(child.pid(), layoutOptions.resolverOptions()));
+            } else {
+                for (int pid : all ? allZeeks() : pids) {
+                    processes.add(ZeekProcess.open(pid, layoutOptions.resolverOptions()));
+                }
+            }
+            return record(processes, options, seized, jfrFile, err);
+        } catch (RuntimeException | IOException e) {
+            if (seized != null) {
+                seized.close();
+            }
+            if (child != null && child.isAlive()) {
+                child.signal(15);
+            }
+            throw e;
+        } finally {
+            processes.forEach(ZeekProcess::close);
+        }
+    }
+
+    private int record(List<ZeekProcess> processes, Sampler.Options options, PtraceSession seized, Path jfrFile,
+                       PrintWriter err) throws Exception {
+        long started = System.nanoTime();
+        try (Recording recording = new Recording(ZeekRecordingSettings.configuration())) {
+            recording.setName("zeek-spy");
+            recording.setToDisk(true);
+            if (continuous) {
+                recording.setMaxAge(maxAge);
+                recording.setMaxSize(maxSize);
+            } else {
+                recording.setDestination(jfrFile);
+            }
+            recording.start();
+            SamplingSession session = new SamplingSession(processes, options, eventFields, seized);
+            Thread hook = new Thread(() -> {
+                stopRequested = true;
+                session.samplers().forEach(Sampler::stop);
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // The JVM is exiting anyway.
+                }
+            }, "zeek-spy-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (continuous) {
+                installDumpSignal(recording, err);
+            }
+            session.start();
+            if (!quiet) {
+                err.println("zeek-spy: recording " + describe(processes) + " at " + formatRate(options.rate()) + " Hz ("
+                        + (options.mode() == Sampler.Mode.BLOCKING ? "blocking" : "non-blocking") + ")"
+                        + (continuous ? ", continuous: SIGUSR2 writes the last " + maxAge.toSeconds() + " s" : " to " + jfrFile)
+                        + "; Ctrl+C stops");
+                err.flush();
+            }
+            StatusLine status = quiet ? null : new StatusLine(err, session, started);
+            while (!session.awaitEnd(status == null ? 1000 : 250) && !stopRequested) {
+                if (status != null) {
+                    status.update();
+                }
+            }
+            finishing = true;
+            session.stop();
+            if (status != null) {
+                status.clear();
+            }
+            if (continuous) {
+                recording.dump(jfrFile);
+            }
+            try {
+                recording.stop();
+            } catch (IllegalStateException alreadyStopped) {
+                // The JVM's own shutdown hook stopped it first; it has written the destination.
+            }
+            List<Path> converted = convert(jfrFile);
+            if (!quiet) {
+                summary(err, session, jfrFile, converted, started);
+            }
+            if (!stopRequested) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            return 0;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private void validate() {
+        int targets = (pids.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (command.isEmpty() ? 0 : 1);
+        if (targets != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "give exactly one of --pid PID, --all, or -- ZEEK-COMMAND");
+        }
+        if (!(rate > 0 && rate <= 10_000)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be above 0 and at most 10000, got " + formatRate(rate));
+        }
+        if (maxDepth < 1 || maxDepth > 100_000) {
+            throw new ParameterException(spec.commandLine(), "--max-depth must be between 1 and 100000, got " + maxDepth);
+        }
+        for (int pid : pids) {
+            if (pid <= 0) {
+                throw new ParameterException(spec.commandLine(), "--pid must be a positive process id, got " + pid);
+            }
+        }
+    }
+
+    private Path jfrFile() throws IOException {
+        if (jfr != null) {
+            return jfr;
+        }
+        String name = "zeek-spy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr";
+        if (!jfrIsTemporary()) {
+            return Path.of(name);
+        }
+        // Only converted outputs were asked for: the recording is an intermediate file.
+        Path tmp = Files.createTempFile("zeek-spy-", ".jfr");
+        tmp.toFile().deleteOnExit();
+        return tmp;
+    }
+
+    /** Only converted outputs were asked for: the JFR file is an intermediate file. */
+    private boolean jfrIsTemporary() {
+        return jfr == null && !continuous && (pprof != null || html != null || collapsed != null);
+    }
+
+    private List<Path> outputs(Path jfrFile) {
+        List<Path> out = new ArrayList<>(List.of(jfrFile));
+        for (Path p : new Path[] {pprof, html, collapsed}) {
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static void checkWritable(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (Files.isDirectory(abs)) {
+            throw new IOException("cannot write " + file + ": it is a directory");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("cannot write " + file + ": no such directory " + dir);
+        }
+        if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(dir)) {
+            throw new IOException("cannot write " + file + ": permission denied");
+        }
+    }
+
+    private static List<Integer> allZeeks() {
+        List<Integer> found = ProcFs.findByExeName("zeek");
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no Zeek process is running (no process whose executable is named zeek)");
+        }
+        return found;
+    }
+
+    private List<Path> convert(Path jfrFile) throws IOException, zeekspy.convert.ConversionException {
+        List<Path> written = new ArrayList<>();
+        for (Path out : new Path[] {pprof, html, collapsed}) {
+            if (out == null) {
+                continue;
+            }
+            ConvertOptions o = ConvertOptions.defaults().withFormat(OutputFormat.fromFileName(out)).withIdle(idle);
+            if (out == collapsed && o.format() != OutputFormat.COLLAPSED) {
+                o = o.withFormat(OutputFormat.COLLAPSED);
+            }
+            if (out == html) {
+                o = o.withFormat(OutputFormat.HTML);
+            }
+            Converter.convert(List.of(jfrFile), out, o);
+            written.add(out);
+        }
+        return written;
+    }
+
+    private void installDumpSignal(Recording recording, PrintWriter err) {
+        sun.misc.Signal.handle(new sun.misc.Signal("USR2"), sig -> {
+            if (finishing) {
+                return;
+            }
+            Path out = Path.of("zeek-spy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr");
+            try {
+                recording.dump(out);
+                err.println("zeek-spy: SIGUSR2: wrote the last " + maxAge.toSeconds() + " s to " + out.toAbsolutePath());
+            } catch (IOException | RuntimeException e) {
+                err.println("zeek-spy: SIGUSR2: cannot write " + out + ": " + Main.describe(e));
+            }
+            err.flush();
+        });
+    }
+
+    private static String describe(List<ZeekProcess> processes) {
+        List<String> names = new ArrayList<>();
+        for (ZeekProcess p : processes) {
+            names.add("Zeek " + p.binary().version() + " pid " + p.pid() + (p.node().isEmpty() ? "" : " (" + p.node() + ")"));
+        }
+        return String.join(", ", names);
+    }
+
+    static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    private void summary(PrintWriter err, SamplingSession session, Path jfrFile, List<Path> converted, long started) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        for (String reason : session.endReasons()) {
+            err.println("zeek-spy: " + reason);
+        }
+        long samples = 0;
+        for (Sampler s : session.samplers()) {
+            SamplerStatistics.Snapshot st = s.statistics().snapshot();
+            samples += st.samples();
+            err.printf("zeek-spy: pid %d: %d samples, %d errors%s, %d missed ticks, pause p50 %s p99 %s max %s%n",
+                    s.process().pid(), st.samples(), st.errorCount(),
+                    st.errorCount() == 0 ? "" : " (" + st.errorsByReason() + ")", st.missedTicks(),
+                    StatusLine.micros(st.pauseP50()), StatusLine.micros(st.pauseP99()), StatusLine.micros(st.pauseMax()));
+        }
+        err.printf("zeek-spy: %d samples in %.1f s%n", samples, seconds);
+        List<Map.Entry<String, Long>> top = session.topFunctions(10, idle);
+        long total = session.sampleCount(idle);
+        if (total > 0) {
+            err.println("zeek-spy: top functions (innermost frame, share of " + (idle ? "all" : "non-idle") + " samples):");
+            for (Map.Entry<String, Long> e : top) {
+                err.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey());
+            }
+        }
+        if (!jfrIsTemporary()) {
+            err.println("zeek-spy: wrote " + jfrFile.toAbsolutePath());
+        }
+        for (Path p : converted) {
+            err.println("zeek-spy: wrote " + p.toAbsolutePath());
+        }
+        err.flush();
+    }
+}
