@@ -32,7 +32,9 @@ import java.util.TreeMap;
  * <p>Written here rather than taken from a library: no maintained Java library reads DWARF 5
  * well enough for this purpose.
  *
- * <p>Not thread-safe. Results are cached; the {@link ElfFile} must stay open while this is used.
+ * <p>Not thread-safe. Results are cached, and so are inflated sections (a quarter of a GB for a
+ * big compressed file): drop the instance once the layouts are read. The {@link ElfFile} must
+ * stay open while this is used.
  */
 public final class DwarfTypes {
     private static final int INFO = 0;

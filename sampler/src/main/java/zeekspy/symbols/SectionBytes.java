@@ -29,6 +29,8 @@ final class SectionBytes {
     private long blockedNanos;
 
     private final Object lock = new Object();
+    /** Whether a background thread inflates; guarded by {@link #lock}. */
+    private boolean background;
     private Thread worker;
     /** Position the worker may inflate up to; guarded by {@link #lock}. */
     private long demand;
@@ -75,10 +77,15 @@ final class SectionBytes {
      */
     void inflateAhead() {
         synchronized (lock) {
-            if (worker != null || inflater == null || inflated == size) {
-                return;
-            }
+            background = true;
             demand = Math.max(demand, (long) inflated + LOOKAHEAD);
+            startWorkerIfNeeded();
+        }
+    }
+
+    /** Starts a worker if there is work up to {@link #demand} and none is running; holds {@link #lock}. */
+    private void startWorkerIfNeeded() {
+        if (worker == null && inflater != null && inflated < Math.min(demand, size) && failure == null) {
             worker = new Thread(this::inflateInBackground, "zeekspy-inflate");
             worker.setDaemon(true);
             worker.start();
@@ -93,9 +100,10 @@ final class SectionBytes {
         long start = System.nanoTime();
         try {
             synchronized (lock) {
-                if (worker != null) {
+                if (background) {
                     long target = Math.min(end, size);
                     demand = Math.max(demand, end + LOOKAHEAD);
+                    startWorkerIfNeeded();
                     lock.notifyAll();
                     while (inflated < target) {
                         if (failure != null) {
@@ -118,16 +126,19 @@ final class SectionBytes {
         }
     }
 
+    /**
+     * Inflates up to {@link #demand}, then ends, so an idle section holds no thread (and a
+     * dropped one can be collected); {@link #ensure} starts a new worker when needed.
+     */
     private void inflateInBackground() {
         try {
             while (true) {
                 int target;
                 synchronized (lock) {
-                    while (inflated >= Math.min(demand, size)) {
-                        if (inflated == size) {
-                            return;
-                        }
-                        lock.wait();
+                    if (inflated >= Math.min(demand, size)) {
+                        worker = null;
+                        lock.notifyAll();
+                        return;
                     }
                     target = (int) Math.min(size, (long) inflated + INFLATE_STEP);
                 }
@@ -141,10 +152,9 @@ final class SectionBytes {
         } catch (RuntimeException e) {
             synchronized (lock) {
                 failure = e;
+                worker = null;
                 lock.notifyAll();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -31,6 +31,7 @@ final class CompiledLayouts {
         GCC_DWARF4_TYPE_UNITS("g++", "-gdwarf-4", "-fdebug-types-section"),
         GCC_DWARF5_TYPE_UNITS("g++", "-gdwarf-5", "-fdebug-types-section"),
         GCC_NO_PIE("g++", "-gdwarf-5", "-no-pie", "-fno-pie"),
+        GCC_DWARF64("g++", "-gdwarf-5", "-gdwarf64"),
         CLANG_DWARF5("clang++", "-gdwarf-5"),
         CLANG_DWARF4("clang++", "-gdwarf-4"),
         CLANG_GZ_ZLIB("clang++", "-gdwarf-5", "-gz=zlib");
