@@ -456,8 +456,10 @@ public final class DwarfTypes {
                 off = u.offsetSize == 8 ? strOffsets.buffer().getLong((int) at)
                         : strOffsets.buffer().getInt((int) at) & 0xffffffffL;
                 break;
-            case Dw.FORM_STRING:
-                return q.nameHashes.contains(hashAt(u.section.buffer(), pos, u.end));
+            case Dw.FORM_STRING: {
+                long h = hashAt(u.section.buffer(), pos, u.end);
+                return h < 0 || q.nameHashes.contains(h);
+            }
             default:
                 return true;
         }
@@ -465,7 +467,8 @@ public final class DwarfTypes {
             return true; // let the full read report it
         }
         str.ensureAll();
-        return q.nameHashes.contains(hashAt(str.buffer(), (int) off, str.size()));
+        long h = hashAt(str.buffer(), (int) off, str.size());
+        return h < 0 || q.nameHashes.contains(h); // unterminated: let the full read report it
     }
 
     /** Handles a namespace, aggregate or typedef DIE whose attributes were just read. */
