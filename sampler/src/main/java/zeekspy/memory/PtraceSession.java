@@ -37,8 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  *       the exit status (for a process that is not our child the kernel then hands it on to
  *       the real parent). No wait here blocks forever: a pause gives up after
  *       {@code stopTimeout} (the main thread may sleep uninterruptibly, state D).
- *   <li>Exec. A new program (PTRACE_EVENT_EXEC) detaches the session and ends it with
- *       {@link Result#EXECED}: addresses learned from the old program are meaningless.
+ *   <li>Exec. A new program (PTRACE_EVENT_EXEC, or the main thread replaced by an exec in
+ *       another thread) detaches the session and ends it with {@link Result#EXECED}:
+ *       addresses learned from the old program are meaningless.
  * </ul>
  *
  * <p>Children: waitpid from any thread of this JVM for a pid also reports that pid's ptrace
@@ -61,7 +62,7 @@ public final class PtraceSession implements AutoCloseable {
         KILLED,
         EXECED,
         DETACHED,
-        /** The tracee is no longer traced by this session for another reason. */
+        /** The tracee vanished without an exit status. */
         LOST;
 
         /** Whether memory reads now see a stopped main thread. */
@@ -166,6 +167,9 @@ public final class PtraceSession implements AutoCloseable {
     private static void checkSeizable(int pid) {
         if (pid <= 0) {
             throw ProcessAccessException.noSuchProcess(pid);
+        }
+        if (pid == LibC.getpid()) {
+            throw new IllegalArgumentException("process " + pid + " is zeek-spy itself");
         }
         int tgid = ProcFs.tgid(pid);
         if (tgid != pid) {
@@ -590,7 +594,7 @@ public final class PtraceSession implements AutoCloseable {
     }
 
     private Result execed() {
-        LibC.ptrace(LibC.PTRACE_DETACH, pid, 0, 0);
+        LibC.ptrace(LibC.PTRACE_DETACH, pid, 0, 0); // fails harmlessly when no longer ours
         String program;
         try {
             program = ProcFs.exeTarget(pid);
@@ -600,9 +604,12 @@ public final class PtraceSession implements AutoCloseable {
         return end(Result.EXECED, "process " + pid + " executed a new program (" + program + ")");
     }
 
+    /** The tracee left us without an exit status: another thread executed a program, or it is gone. */
     private Result lost() {
         if (ProcFs.exists(pid) && !ProcFs.isZombie(pid)) {
-            return end(Result.LOST, "process " + pid + " is no longer traced by zeek-spy");
+            // A thread other than the main one called execve: the kernel ends the traced main
+            // thread and gives its pid to the new program without reporting anything to us.
+            return execed();
         }
         return end(Result.LOST, "process " + pid + " has exited");
     }

@@ -1,7 +1,5 @@
 package zeekspy.memory;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +70,9 @@ final class Helper implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            assertEquals(0, p.waitFor(), command + " failed: " + output);
+            if (p.waitFor() != 0) {
+                throw new IOException(command + " failed: " + output);
+            }
         } catch (InterruptedException e) {
             throw new IOException(e);
         }

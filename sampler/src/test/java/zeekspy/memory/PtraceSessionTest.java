@@ -182,6 +182,18 @@ class PtraceSessionTest {
     }
 
     @Test
+    void execFromAnotherThreadEndsTheSession() throws Exception {
+        try (Helper helper = Helper.start("sleep"); PtraceSession session = PtraceSession.seize(helper.pid)) {
+            helper.command("thread-exec");
+            assertEquals(PtraceSession.Result.EXECED, waitForEnd(session));
+            assertTrue(session.endMessage().startsWith("process " + helper.pid + " executed a new program ("), session.endMessage());
+            waitUntil(() -> ProcFs.exeTarget(helper.pid).endsWith("sleep"), "the new program runs");
+            waitUntil(() -> Helper.state(helper.pid) == 'S', "the new program sleeps");
+            assertEquals(0, ProcFs.tracerPid(helper.pid));
+        }
+    }
+
+    @Test
     void killedTracerLeavesAPausedTraceeRunning() throws Exception {
         try (Helper helper = Helper.start("spin"); ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
             Process tracer = new ProcessBuilder(Helper.javaCommand(TracerMain.class, Integer.toString(helper.pid)))

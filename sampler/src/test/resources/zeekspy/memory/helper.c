@@ -38,6 +38,11 @@ static void *commands(void *arg) {
     char line[128];
     while (fgets(line, sizeof line, stdin)) {
         if (strncmp(line, "exit ", 5) == 0) { exit_code = atoi(line + 5); exit_flag = 1; }
+        else if (strncmp(line, "thread-exec", 11) == 0) {
+            /* exec from this non-main thread: the kernel replaces the traced main thread */
+            execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+            perror("exec");
+        }
         else if (strncmp(line, "exec", 4) == 0) exec_flag = 1;
         else if (strncmp(line, "count", 5) == 0) report_flag = 1;
     }
