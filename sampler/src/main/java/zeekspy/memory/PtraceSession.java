@@ -26,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *       until the tracer lets it go on. Every such stop is resumed with exactly its signal,
  *       once: between pauses by an idle loop that polls every {@code idlePoll}, and when a
  *       pause finds the tracee in such a stop, the pause uses that stop and the resume
- *       delivers the signal. So signals are delayed by at most {@code idlePoll}, never lost
- *       nor doubled.
+ *       delivers the signal. So a signal holds the main thread for about {@code idlePoll}
+ *       at most (2 ms by default, longer if the JVM stalls), and is never lost nor doubled.
  *   <li>Job control. When the process is stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU
  *       (group-stop, reported as PTRACE_EVENT_STOP with that signal), the session resumes it
  *       with PTRACE_LISTEN: it stays stopped as its user wants until SIGCONT. Pauses then
@@ -81,9 +81,10 @@ public final class PtraceSession implements AutoCloseable {
     /** Default bound for waiting on a stop. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMillis(250);
     /** Default interval of the idle loop that forwards signals between pauses. */
-    public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(1);
+    public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(2);
 
     private static final long SPIN_NANOS = 50_000;
+    private static final long MAX_PARK_NANOS = 100_000;
     private static final long VANISH_TIMEOUT_NANOS = 2_000_000_000L;
 
     private final int pid;
@@ -100,11 +101,13 @@ public final class PtraceSession implements AutoCloseable {
     private boolean listenOnResume;
     private int resumeSignal;
     private long pauseStart;
+    private long stopSeen;
     private volatile Result endResult;
     private volatile String endMessage;
     private volatile int exitCode = -1;
     private volatile int termSignal;
     private volatile long lastPauseNanos;
+    private volatile long lastStoppedNanos;
     private volatile long pauses;
     private volatile long totalPauseNanos;
     private volatile long timeouts;
@@ -276,9 +279,19 @@ public final class PtraceSession implements AutoCloseable {
         return termSignal;
     }
 
-    /** Duration of the last pause, from the interrupt request to the resume, in nanoseconds. */
+    /** Duration of the last pause, from the interrupt request to the resume request, in nanoseconds. */
     public long lastPauseNanos() {
         return lastPauseNanos;
+    }
+
+    /**
+     * How long the tracee was seen stopped in the last pause, from the moment the tracer saw
+     * the stop to the resume request: what the pause cost the tracee at least. It is shorter than
+     * {@link #lastPauseNanos()} by the time the tracee took to stop, which is long when it
+     * waited for a CPU (and so was not running anyway).
+     */
+    public long lastStoppedNanos() {
+        return lastStoppedNanos;
     }
 
     public long pauses() {
@@ -416,6 +429,7 @@ public final class PtraceSession implements AutoCloseable {
         if (event == LibC.PTRACE_EVENT_EXEC) {
             return execed();
         }
+        stopSeen = System.nanoTime();
         state = State.PAUSED;
         listenOnResume = event == LibC.PTRACE_EVENT_STOP && WaitStatus.isJobControlStop(signal);
         resumeSignal = event == 0 ? signal : 0;
@@ -428,9 +442,10 @@ public final class PtraceSession implements AutoCloseable {
             return;
         }
         long request = listenOnResume ? LibC.PTRACE_LISTEN : LibC.PTRACE_CONT;
+        // Timed before the request: the woken tracee may take the CPU from this thread at once.
+        countPause(System.nanoTime());
         long result = LibC.ptrace(request, pid, 0, resumeSignal);
         int errno = LibC.errno();
-        countPause();
         state = State.RUNNING;
         if (result < 0) {
             vanished(errno);
@@ -439,8 +454,9 @@ public final class PtraceSession implements AutoCloseable {
         }
     }
 
-    private void countPause() {
-        long pause = System.nanoTime() - pauseStart;
+    private void countPause(long now) {
+        long pause = now - pauseStart;
+        lastStoppedNanos = now - stopSeen;
         lastPauseNanos = pause;
         totalPauseNanos += pause;
         pauses++;
@@ -543,7 +559,8 @@ public final class PtraceSession implements AutoCloseable {
 
     /**
      * Waits for a state change until {@code deadline} (System.nanoTime): spins for a few dozen
-     * microseconds, where most stops arrive, then sleeps in growing steps.
+     * microseconds, where most stops arrive, then sleeps in steps of at most 100 us (a tracee
+     * waiting for a CPU stops only when it gets one; the tracer should notice soon after).
      */
     private int await(long deadline) {
         long start = System.nanoTime();
@@ -560,7 +577,7 @@ public final class PtraceSession implements AutoCloseable {
             if (waited < SPIN_NANOS) {
                 Thread.yield();
             } else {
-                LockSupport.parkNanos(Math.min(Math.max(waited / 8, 10_000), Math.min(1_000_000, deadline - now)));
+                LockSupport.parkNanos(Math.min(Math.max(waited / 8, 10_000), Math.min(MAX_PARK_NANOS, deadline - now)));
             }
         }
     }
@@ -616,7 +633,7 @@ public final class PtraceSession implements AutoCloseable {
 
     private Result end(Result result, String message) {
         if (state == State.PAUSED) {
-            countPause();
+            countPause(System.nanoTime());
         }
         endMessage = message;
         endResult = result;

@@ -33,28 +33,33 @@ public final class MemoryBenchmark {
             try (Helper helper = Helper.start(mode); PtraceSession session = PtraceSession.seize(helper.pid);
                     ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
                 ReadBatch batch = batchOf20(helper);
-                long[] pause = new long[pauses];
-                long[] call = new long[pauses];
-                long[] split = new long[pauses];
-                for (int i = 0; i < pauses; i++) {
-                    long t0 = System.nanoTime();
-                    if (session.pause(() -> memory.read(batch)) != PtraceSession.Result.STOPPED) {
-                        throw new IllegalStateException("not stopped");
+                for (int round = 1; round <= 2; round++) { // alternated: the machine's load varies
+                    long[] pause = new long[pauses];
+                    long[] call = new long[pauses];
+                    long[] split = new long[pauses];
+                    long[] stopped = new long[pauses];
+                    for (int i = 0; i < pauses; i++) {
+                        long t0 = System.nanoTime();
+                        if (session.pause(() -> memory.read(batch)) != PtraceSession.Result.STOPPED) {
+                            throw new IllegalStateException("not stopped");
+                        }
+                        call[i] = System.nanoTime() - t0;
+                        pause[i] = session.lastPauseNanos();
+                        stopped[i] = session.lastStoppedNanos();
+                        LockSupport.parkNanos(1_000_000); // about 1000 samples per second
                     }
-                    call[i] = System.nanoTime() - t0;
-                    pause[i] = session.lastPauseNanos();
-                    LockSupport.parkNanos(1_000_000); // about 1000 samples per second
+                    for (int i = 0; i < pauses; i++) {
+                        session.interrupt();
+                        memory.read(batch);
+                        session.resume();
+                        split[i] = session.lastPauseNanos();
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    report(mode + " tracee, round " + round + ": pause(read 20), pause length", pause);
+                    report(mode + " tracee, round " + round + ": pause(read 20), seen stopped", stopped);
+                    report(mode + " tracee, round " + round + ": pause(read 20), whole call", call);
+                    report(mode + " tracee, round " + round + ": interrupt(); read 20; resume(), pause length", split);
                 }
-                for (int i = 0; i < pauses; i++) {
-                    session.interrupt();
-                    memory.read(batch);
-                    session.resume();
-                    split[i] = session.lastPauseNanos();
-                    LockSupport.parkNanos(1_000_000);
-                }
-                report("pause(read 20) on a " + mode + "ing tracee, pause length", pause);
-                report("pause(read 20) on a " + mode + "ing tracee, call from another thread", call);
-                report("interrupt(); read 20; resume() from another thread, pause length", split);
             }
         }
         try (Helper helper = Helper.start("sleep"); PtraceSession session = PtraceSession.seize(helper.pid)) {
