@@ -124,6 +124,8 @@ final class FastJfrSource implements SampleSource {
         final String superType;
         final List<JfrField> fields = new ArrayList<>();
         final int encoding;
+        /** For structs of varints and constants only (stack frames): how many; else -1. */
+        int flatVarints = -1;
 
         JfrType(long id, String name, String superType) {
             this.id = id;
@@ -321,6 +323,13 @@ final class FastJfrSource implements SampleSource {
                     field.type = types.get(field.typeId);
                 }
             }
+            for (JfrType type : types.values()) {
+                boolean flat = type.encoding == JfrType.STRUCT;
+                for (JfrField field : type.fields) {
+                    flat &= !field.array && (field.constantPool || field.type != null && field.type.encoding == JfrType.VARINT);
+                }
+                type.flatVarints = flat ? type.fields.size() : -1;
+            }
             stackTraceType = typeNamed("jdk.types.StackTrace");
             methodType = typeNamed("jdk.types.Method");
             classType = typeNamed("java.lang.Class");
@@ -479,6 +488,12 @@ final class FastJfrSource implements SampleSource {
                 case JfrType.EIGHT_BYTES: pos += 8; break;
                 case JfrType.STRING: skipString(); break;
                 default:
+                    if (type.flatVarints >= 0) {
+                        for (int i = type.flatVarints; i > 0; i--) {
+                            readLong();
+                        }
+                        return;
+                    }
                     for (JfrField field : type.fields) {
                         skipField(field);
                     }
