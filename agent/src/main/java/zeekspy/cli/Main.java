@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Sampling profiler for the scripts of the Zeek network security monitor.",
-        subcommands = {RecordCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RecordCommand.class, AttachCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a failed command (bad input, unreadable process, ...). */
@@ -18,6 +18,14 @@ public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--continuous") && !SrSignal.usr2Free()) {
+            try {
+                System.exit(SrSignal.relaunch(args));
+            } catch (Exception e) {
+                System.err.println("zeek-spy: cannot start a JVM for --continuous: " + describe(e));
+                System.exit(EXIT_ERROR);
+            }
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,7 +105,6 @@ public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean finishing;
 
@@ -166,16 +163,9 @@ public final class RecordCommand implements Callable<Integer> {
             }
             recording.start();
             SamplingSession session = new SamplingSession(processes, options, eventFields, seized);
-            Thread hook = new Thread(() -> {
-                stopRequested = true;
-                session.samplers().forEach(Sampler::stop);
-                try {
-                    finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    // The JVM is exiting anyway.
-                }
-            }, "zeek-spy-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // Ctrl+C, SIGTERM and SIGHUP end the recording normally on the main thread, rather than
+            // through JVM shutdown, where JFR's own shutdown hook would race us for the recording.
+            installStopSignals(session);
             if (continuous) {
                 installDumpSignal(recording, err);
             }
@@ -183,7 +173,8 @@ public final class RecordCommand implements Callable<Integer> {
             if (!quiet) {
                 err.println("zeek-spy: recording " + describe(processes) + " at " + formatRate(options.rate()) + " Hz ("
                         + (options.mode() == Sampler.Mode.BLOCKING ? "blocking" : "non-blocking") + ")"
-                        + (continuous ? ", continuous: SIGUSR2 writes the last " + maxAge.toSeconds() + " s" : " to " + jfrFile)
+                        + (continuous ? ", continuous: 'kill -USR2 " + ProcessHandle.current().pid() + "' writes the last "
+                                + maxAge.toSeconds() + " s" : " to " + jfrFile)
                         + "; Ctrl+C stops");
                 err.flush();
             }
@@ -210,12 +201,20 @@ public final class RecordCommand implements Callable<Integer> {
             if (!quiet) {
                 summary(err, session, jfrFile, converted, started);
             }
-            if (!stopRequested) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
             return 0;
-        } finally {
-            finished.countDown();
+        }
+    }
+
+    private void installStopSignals(SamplingSession session) {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                if (stopRequested) {
+                    // A second signal: the operator insists.
+                    Runtime.getRuntime().halt(128 + sig.getNumber());
+                }
+                stopRequested = true;
+                session.samplers().forEach(Sampler::stop);
+            });
         }
     }
 
@@ -309,6 +308,10 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     private void installDumpSignal(Recording recording, PrintWriter err) {
+        if (!SrSignal.usr2Free()) {
+            throw new IllegalStateException("--continuous needs SIGUSR2, which this JVM keeps for itself: run zeek-spy"
+                    + " with the environment variable " + SrSignal.VARIABLE + "=" + SrSignal.SIGNUM);
+        }
         sun.misc.Signal.handle(new sun.misc.Signal("USR2"), sig -> {
             if (finishing) {
                 return;

@@ -8,7 +8,18 @@ import java.util.Map;
 record GroundTruth(Map<String, Double> shareByLeaf, long signals) {
     static final String NATIVE = "<native>";
     static final String IDLE = "<idle>";
-    static final String UNATTRIBUTED = "<unattributed>";
+
+    /** Percent of non-idle time. */
+    Map<String, Double> busyShares() {
+        double busy = 100 - shareByLeaf.getOrDefault(IDLE, 0.0);
+        Map<String, Double> out = new HashMap<>();
+        shareByLeaf.forEach((k, v) -> {
+            if (!k.equals(IDLE)) {
+                out.put(k, 100 * v / busy);
+            }
+        });
+        return out;
+    }
 
     static GroundTruth parse(List<String> lines) {
         Map<String, Long> nanos = new HashMap<>();
@@ -24,7 +35,8 @@ record GroundTruth(Map<String, Double> shareByLeaf, long signals) {
                 }
                 case "truth-native" -> NATIVE;
                 case "truth-idle" -> IDLE;
-                case "truth-unattributed" -> UNATTRIBUTED;
+                // Time between the inferior's measured segments is C++ time with no script running.
+                case "truth-unattributed" -> NATIVE;
                 default -> null;
             };
             if (f[0].equals("signals")) {

@@ -1,0 +1,228 @@
+package zeekspy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import zeekspy.testing.MiniZeek;
+import zeekspy.testing.RunningInferior;
+
+/** {@code zeek-spy record} against the inferior, read back with the JDK's and JMC's parsers. */
+class RecordCommandTest {
+    static final String SLOW = "/opt/zeek/share/zeek/site/slow-dns.zeek";
+
+    /** The inferior's own shares by innermost function, from its truth lines. */
+    static Map<String, Double> truthShares(List<String> lines) {
+        Map<String, Long> ns = new HashMap<>();
+        long total = 0;
+        for (String line : lines) {
+            String[] f = line.split("\t");
+            String key = switch (f[0]) {
+                case "truth" -> {
+                    String[] stack = f[2].split(";");
+                    String leaf = stack[stack.length - 1];
+                    yield leaf.substring(0, leaf.indexOf('@'));
+                }
+                case "truth-native" -> "<native>";
+                case "truth-idle" -> "<idle>";
+                // Time between the inferior's measured segments is C++ time with no script running.
+                case "truth-unattributed" -> "<native>";
+                default -> null;
+            };
+            if (key != null) {
+                ns.merge(key, Long.parseLong(f[1]), Long::sum);
+                total += Long.parseLong(f[1]);
+            }
+        }
+        Map<String, Double> shares = new HashMap<>();
+        for (Map.Entry<String, Long> e : ns.entrySet()) {
+            shares.put(e.getKey(), 100.0 * e.getValue() / total);
+        }
+        return shares;
+    }
+
+    @Test
+    void recordingHoldsTheZeekStacksWithTheGroundTruthShares(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("out.jfr");
+        Map<String, Double> truth;
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "10")) {
+            Cli.Result r = Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "8", "--rate", "500",
+                    "--jfr", jfr.toString(), "--no-cache");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.err().contains("top functions"), r.err());
+            assertTrue(zeek.awaitExit(15_000));
+            truth = truthShares(zeek.lines());
+        }
+        List<RecordedEvent> samples = Recordings.samples(jfr);
+        assertTrue(samples.size() > 2000, samples.size() + " samples");
+        boolean sawRecursion = false;
+        for (RecordedEvent e : samples) {
+            String kind = e.getString("kind");
+            List<Recordings.Frame> stack = Recordings.zeekStack(e);
+            if ("script".equals(kind)) {
+                assertEquals(e.getInt("depth"), stack.size(), "depth field");
+                Recordings.Frame outer = stack.get(stack.size() - 1);
+                assertTrue(List.of("dns_request", "connection_state_remove", "SlowDNS::init_salts").contains(outer.function()),
+                        "outermost frame " + outer);
+                if (stack.size() == 4 && stack.get(0).function().equals("SlowDNS::hashit")) {
+                    // The innermost is at 21 (hashing) or 22 (the statement that calls sha256_hash).
+                    assertTrue(List.of(21, 22).contains(stack.get(0).line()), stack.toString());
+                    assertEquals(List.of(new Recordings.Frame("SlowDNS::hashit", SLOW, 20), new Recordings.Frame("SlowDNS::hashit", SLOW, 20),
+                            new Recordings.Frame("dns_request", SLOW, 36)), stack.subList(1, 4));
+                    sawRecursion = true;
+                }
+            } else {
+                assertEquals("<" + kind + ">", stack.get(0).function());
+            }
+        }
+        assertTrue(sawRecursion, "the recursion stack was recorded exactly");
+        // Shares of busy time: a sampler that competes with Zeek for a loaded machine's cores gets
+        // the CPU more easily while Zeek sleeps, which inflates idle time alone.
+        truth = withoutIdle(truth);
+        Map<String, Double> sampled = withoutIdle(Recordings.shares(samples));
+        StringBuilder report = new StringBuilder();
+        truth.forEach((k, v) -> report.append(String.format("%s truth %.1f sampled %.1f%n", k, v, sampled.getOrDefault(k, 0.0))));
+        for (Map.Entry<String, Double> e : truth.entrySet()) {
+            assertEquals(e.getValue(), sampled.getOrDefault(e.getKey(), 0.0), 2.0, e.getKey() + "\n" + report);
+        }
+    }
+
+    @Test
+    void theJdkJfrToolReadsTheRecording(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("tool.jfr");
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "9.0", ""), "--run", "4")) {
+            assertEquals(0, Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "2", "--jfr", jfr.toString(),
+                    "--quiet").exitCode());
+        }
+        Path tool = Path.of(System.getProperty("java.home"), "bin", "jfr");
+        String summary = MiniZeek.run(List.of(tool.toString(), "summary", jfr.toString()), 60);
+        assertTrue(summary.contains("zeek.Sample"), summary);
+        assertTrue(summary.contains("zeek.Process"), summary);
+        String print = MiniZeek.run(List.of(tool.toString(), "print", "--events", "zeek.Sample", jfr.toString()), 60);
+        assertTrue(print.contains("pid = "), print.substring(0, Math.min(2000, print.length())));
+    }
+
+    @Test
+    void aProcessThatDiesMidRunKeepsEverySampleTakenBefore(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("dies.jfr");
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "5")) {
+            Cli.Result r = Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "30", "--rate", "200",
+                    "--jfr", jfr.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.err().contains("process " + zeek.pid() + " exited with code 0"), r.err());
+        }
+        List<RecordedEvent> samples = Recordings.samples(jfr);
+        // However late sampling started on a loaded machine, it ran until the process exited.
+        assertTrue(samples.size() > 50, samples.size() + " samples");
+        assertTrue(samples.size() <= 200 * 5 + 10, samples.size() + " samples: more than the process lived for");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM", "HUP"})
+    void aSignalToZeekSpyStopsItWithACompleteRecording(String signal, @TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("signal.jfr");
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "30")) {
+            Process spy = Cli.start(dir, "record", "--pid", Integer.toString(zeek.pid()), "--rate", "200", "--jfr", jfr.toString());
+            awaitSamples(spy, dir);
+            MiniZeek.run(List.of("kill", "-" + signal, Long.toString(spy.pid())), 10);
+            assertTrue(spy.waitFor(30, TimeUnit.SECONDS), "zeek-spy ended");
+            assertTrue(zeek.alive(), "Zeek keeps running");
+            assertEquals(0, tracerOf(zeek.pid()), "Zeek is no longer traced");
+        }
+        assertTrue(Recordings.samples(jfr).size() > 100, "samples in " + Files.readString(dir.resolve("stderr.txt")));
+    }
+
+    @Test
+    void continuousModeWritesTheRecentPastOnSigusr2AndOnExit(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("final.jfr");
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "9.0", ""), "--run", "30")) {
+            Process spy = Cli.start(dir, "record", "--pid", Integer.toString(zeek.pid()), "--continuous", "--max-age", "1m",
+                    "--jfr", jfr.toString());
+            awaitSamples(spy, dir);
+            // zeek-spy says which process takes SIGUSR2 (a JVM it started with SIGUSR2 free, see SrSignal).
+            String started = awaitStderr(dir, "'kill -USR2 ", 1000);
+            String usr2Pid = started.substring(started.indexOf("'kill -USR2 ") + 12, started.indexOf("' writes"));
+            MiniZeek.run(List.of("kill", "-USR2", usr2Pid), 10);
+            String wrote = awaitStderr(dir, "SIGUSR2: wrote the last 60 s to ", 20_000);
+            Path dump = Path.of(wrote.substring(wrote.indexOf(" to ") + 4).strip());
+            assertTrue(Recordings.samples(dump).size() > 10, "samples in the SIGUSR2 dump");
+            MiniZeek.run(List.of("kill", "-TERM", Long.toString(spy.pid())), 10);
+            assertTrue(spy.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue(Recordings.samples(jfr).size() > 10, "samples in the final recording");
+    }
+
+    @Test
+    void badInputGivesOneLineAndANonZeroExit(@TempDir Path dir) throws Exception {
+        assertOneLineError(Cli.run("record", "--pid", "999999", "--jfr", dir.resolve("x.jfr").toString()), 1,
+                "zeek-spy: no process with pid 999999");
+        assertOneLineError(Cli.run("record", "--pid", "1", "--rate", "0"), 2, "zeek-spy: --rate must be above 0");
+        assertOneLineError(Cli.run("record", "--pid", "1", "--rate", "abc"), 2, "zeek-spy: Invalid value for option '--rate'");
+        assertOneLineError(Cli.run("record", "--pid", "1", "--duration", "soon"), 2, "zeek-spy: Invalid value for option '--duration'");
+        assertOneLineError(Cli.run("record", "--pid", "1", "--jfr", "/nonexistent-dir/x.jfr"), 1,
+                "zeek-spy: cannot write /nonexistent-dir/x.jfr: no such directory");
+        assertOneLineError(Cli.run("record"), 2, "zeek-spy: give exactly one of --pid PID, --all, or -- ZEEK-COMMAND");
+        assertOneLineError(Cli.run("record", "--pid", Long.toString(ProcessHandle.current().pid()), "--jfr",
+                dir.resolve("y.jfr").toString()), 1, "zeek-spy: process " + ProcessHandle.current().pid());
+    }
+
+    static void assertOneLineError(Cli.Result r, int code, String prefix) {
+        assertEquals(code, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith(prefix), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+    }
+
+    private static void awaitSamples(Process spy, Path dir) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!Files.readString(dir.resolve("stderr.txt")).contains("Ctrl+C stops")) {
+            assertTrue(spy.isAlive(), "zeek-spy ended early: " + Files.readString(dir.resolve("stderr.txt")));
+            assertTrue(System.currentTimeMillis() < deadline, "zeek-spy did not start");
+            Thread.sleep(50);
+        }
+        Thread.sleep(2000);
+    }
+
+    private static String awaitStderr(Path dir, String text, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            for (String line : Files.readAllLines(dir.resolve("stderr.txt"))) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("zeek-spy did not print '" + text + "': " + Files.readString(dir.resolve("stderr.txt")));
+    }
+
+    /** The shares of non-idle time, in percent. */
+    static Map<String, Double> withoutIdle(Map<String, Double> shares) {
+        double busy = 100 - shares.getOrDefault("<idle>", 0.0);
+        Map<String, Double> out = new HashMap<>();
+        shares.forEach((k, v) -> {
+            if (!k.equals("<idle>")) {
+                out.put(k, 100 * v / busy);
+            }
+        });
+        return out;
+    }
+
+    static int tracerOf(int pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("TracerPid:")) {
+                return Integer.parseInt(line.substring(10).strip());
+            }
+        }
+        return -1;
+    }
+}
