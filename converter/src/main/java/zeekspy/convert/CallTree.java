@@ -90,13 +90,29 @@ final class CallTree {
                     labels[frame] = frameTable.label(frame);
                 }
             }
-            Arrays.sort(sorted, (a, b) -> labels[frames[a]].compareTo(labels[frames[b]]));
+            Arrays.sort(sorted, new ByLabel(labels, frames));
             // Pushed in reverse so the first child in label order comes out first.
             for (int i = sorted.length - 1; i >= 0; i--) {
                 stack[top++] = sorted[i];
             }
         }
         return order;
+    }
+
+    /** Orders nodes by the label of their frame. */
+    private static final class ByLabel implements java.util.Comparator<Integer> {
+        private final String[] labels;
+        private final int[] frames;
+
+        ByLabel(String[] labels, int[] frames) {
+            this.labels = labels;
+            this.frames = frames;
+        }
+
+        @Override
+        public int compare(Integer a, Integer b) {
+            return labels[frames[a]].compareTo(labels[frames[b]]);
+        }
     }
 
     private int child(int parent, int frame) {

@@ -94,28 +94,18 @@ public final class Converter {
             case PPROF:
                 new PprofWriter(profile).write(out);
                 break;
-            case HTML:
-                writeText(out, w -> new HtmlWriter(profile, options.reverse(), title(profile, options)).write(w));
-                break;
-            case COLLAPSED:
-                writeText(out, w -> new CollapsedWriter(profile).write(w));
-                break;
-            case TOP:
-                writeText(out, w -> new TopWriter(profile).write(w));
-                break;
-            default:
-                throw new IllegalArgumentException(format.toString());
+            default: {
+                Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                if (format == OutputFormat.HTML) {
+                    new HtmlWriter(profile, options.reverse(), title(profile, options)).write(writer);
+                } else if (format == OutputFormat.COLLAPSED) {
+                    new CollapsedWriter(profile).write(writer);
+                } else {
+                    new TopWriter(profile).write(writer);
+                }
+                writer.flush();
+            }
         }
-    }
-
-    private interface TextWriter {
-        void write(Writer writer) throws IOException;
-    }
-
-    private static void writeText(OutputStream out, TextWriter body) throws IOException {
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        body.write(writer);
-        writer.flush();
     }
 
     private static String title(StackProfile profile, ConvertOptions options) {

@@ -27,10 +27,16 @@ import java.util.Set;
  */
 final class FastJfrSource implements SampleSource {
     private static final int HEADER_SIZE = 68;
+    /** Stack trace ids below this are looked up in an array: JFR numbers stack traces from 1 up. */
+    private static final long SMALL_IDS = 1 << 20;
     private static final int MAX_CHUNK = Integer.MAX_VALUE - 64;
 
     @Override
     public void read(Path file, JfrStackReader reader) throws IOException {
+        if (!supported(file)) {
+            new RecordingFileSource().read(file, reader);
+            return;
+        }
         FileParse parse = new FileParse(reader);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
@@ -78,6 +84,22 @@ final class FastJfrSource implements SampleSource {
             }
         } finally {
             parse.reportSettings();
+        }
+    }
+
+    /**
+     * Whether this parser reads the file: JFR 2.x with compressed integers, as JDK 11 and later
+     * write it. Others (JFR 1.x of JDK 9 and 10) go to jdk.jfr's parser.
+     */
+    private static boolean supported(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() < HEADER_SIZE) {
+                return true; // reported as cut short
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+            readFully(channel, header, 0);
+            boolean compressedIntegers = (header.get(67) & 1) != 0;
+            return header.getShort(4) == 2 && compressedIntegers;
         }
     }
 
@@ -174,22 +196,25 @@ final class FastJfrSource implements SampleSource {
     /** How to read the events of one type: an action per field, up to the last one needed. */
     private static final class EventPlan {
         static final int SKIP = 0;
-        static final int START = 1;
-        static final int DURATION = 2;
-        static final int STACK = 3;
-        static final int PID = 4;
-        static final int NODE = 5;
-        static final int KIND = 6;
-        static final int DEPTH = 7;
-        static final int PERIOD = 8;
-        static final int SETTING_ID = 9;
-        static final int SETTING_NAME = 10;
-        static final int SETTING_VALUE = 11;
+        static final int SKIP_VARINT = 1;
+        static final int SKIP_BYTE = 2;
+        static final int START = 3;
+        static final int DURATION = 4;
+        static final int STACK = 5;
+        static final int PID = 6;
+        static final int NODE = 7;
+        static final int KIND = 8;
+        static final int DEPTH = 9;
+        static final int PERIOD = 10;
+        static final int SETTING_ID = 11;
+        static final int SETTING_NAME = 12;
+        static final int SETTING_VALUE = 13;
 
         final JfrType type;
         final boolean target;
         final boolean hasStackTrace;
         final int[] actions;
+        final JfrField[] fields;
         long count;
 
         EventPlan(JfrType type, String targetName) {
@@ -197,10 +222,11 @@ final class FastJfrSource implements SampleSource {
             this.target = type.name.equals(targetName);
             boolean setting = type.name.equals("jdk.ActiveSetting");
             this.hasStackTrace = type.fieldIndex("stackTrace") >= 0;
-            int[] all = new int[type.fields.size()];
+            this.fields = type.fields.toArray(new JfrField[0]);
+            int[] all = new int[fields.length];
             int used = 0;
             for (int i = 0; i < all.length; i++) {
-                JfrField field = type.fields.get(i);
+                JfrField field = fields[i];
                 int encoding = field.type == null || field.array ? -1 : field.type.encoding;
                 boolean number = encoding == JfrType.VARINT && !field.constantPool;
                 boolean string = encoding == JfrType.STRING;
@@ -216,10 +242,14 @@ final class FastJfrSource implements SampleSource {
                             : field.name.equals("name") && string ? SETTING_NAME
                             : field.name.equals("value") && string ? SETTING_VALUE : SKIP;
                 }
-                all[i] = action;
                 if (action != SKIP) {
                     used = i + 1;
+                } else if (!field.array && (field.constantPool || encoding == JfrType.VARINT)) {
+                    action = SKIP_VARINT;
+                } else if (encoding == JfrType.ONE_BYTE) {
+                    action = SKIP_BYTE;
                 }
+                all[i] = action;
             }
             this.actions = java.util.Arrays.copyOf(all, used);
         }
@@ -259,6 +289,12 @@ final class FastJfrSource implements SampleSource {
         private long startNanos;
         private long startTicks;
         private double ticksPerNano;
+        private long fromTicks;
+        private long toTicks;
+        private long minTicks = Long.MAX_VALUE;
+        private long maxTicks = Long.MIN_VALUE;
+        /** Stack infos by stack trace id, for the small ids JFR gives out; larger ones go to {@link #stackIds}. */
+        private JfrStackReader.StackInfo[] smallStackIds = new JfrStackReader.StackInfo[1024];
         // Field positions of the constant types, found in the metadata.
         private JfrType stackTraceType;
         private JfrType methodType;
@@ -289,6 +325,8 @@ final class FastJfrSource implements SampleSource {
             startNanos = chunkStartNanos;
             startTicks = chunkStartTicks;
             ticksPerNano = ticksPerSecond / 1_000_000_000.0;
+            fromTicks = ticks(reader.fromNanos());
+            toTicks = ticks(reader.toNanos());
             readMetadata(metadata);
             readConstantPools(constantPools);
             readEvents();
@@ -298,7 +336,13 @@ final class FastJfrSource implements SampleSource {
             for (EventPlan plan : plans.values()) {
                 if (plan.count > 0) {
                     reader.countEvents(plan.type.name, plan.count, plan.hasStackTrace);
+                    if (plan.target) {
+                        reader.samplesRead(plan.count);
+                    }
                 }
+            }
+            if (minTicks <= maxTicks) {
+                reader.eventTime(nanos(minTicks), nanos(maxTicks));
             }
         }
 
@@ -417,7 +461,7 @@ final class FastJfrSource implements SampleSource {
                     if (type == null) {
                         throw new IOException("constant pool of unknown type " + typeId);
                     }
-                    Map<Long, Object> pool = wanted.contains(typeId) ? pools.computeIfAbsent(typeId, k -> new HashMap<>()) : null;
+                    Map<Long, Object> pool = wanted.contains(typeId) ? pool(typeId) : null;
                     int count = readInt();
                     boolean stackTraces = type == stackTraceType;
                     for (int k = 0; k < count; k++) {
@@ -443,6 +487,15 @@ final class FastJfrSource implements SampleSource {
             if (stringType != null) {
                 stringPool = pools.getOrDefault(stringType.id, Map.of());
             }
+        }
+
+        private Map<Long, Object> pool(long typeId) {
+            Map<Long, Object> pool = pools.get(typeId);
+            if (pool == null) {
+                pool = new HashMap<>();
+                pools.put(typeId, pool);
+            }
+            return pool;
         }
 
         /** A value of {@code type}: Long, Boolean, Double, String or Object[] of field values (constants as Long keys). */
@@ -540,7 +593,11 @@ final class FastJfrSource implements SampleSource {
                     lastTypeId = typeId;
                 }
                 plan.count++;
-                readEvent(plan);
+                if (plan.target) {
+                    readSample(plan);
+                } else {
+                    readOtherEvent(plan);
+                }
             }
         }
 
@@ -560,48 +617,86 @@ final class FastJfrSource implements SampleSource {
             return plan;
         }
 
-        private void readEvent(EventPlan plan) throws IOException {
+        /** Reads an event of the target type, the hot path. */
+        private void readSample(EventPlan plan) throws IOException {
             long start = 0;
-            long duration = 0;
             long stack = 0;
             long pid = -1;
             String node = null;
             String kind = null;
             long depth = 0;
             long period = 0;
+            int[] actions = plan.actions;
+            for (int i = 0; i < actions.length; i++) {
+                switch (actions[i]) {
+                    case EventPlan.SKIP_VARINT: readLong(); break;
+                    case EventPlan.START: start = readLong(); break;
+                    case EventPlan.STACK: stack = readLong(); break;
+                    case EventPlan.PID: pid = readLong(); break;
+                    case EventPlan.NODE: node = readStringField(plan.fields[i]); break;
+                    case EventPlan.KIND: kind = readStringField(plan.fields[i]); break;
+                    case EventPlan.DEPTH: depth = readLong(); break;
+                    case EventPlan.PERIOD: period = readLong(); break;
+                    case EventPlan.SKIP_BYTE: pos++; break;
+                    default: skipField(plan.fields[i]);
+                }
+            }
+            if (start < minTicks) {
+                minTicks = start;
+            }
+            if (start > maxTicks) {
+                maxTicks = start;
+            }
+            if (start >= fromTicks && start < toTicks) {
+                reader.sample(stackInfo(stack), pid, node, kind, depth, period);
+            }
+        }
+
+        /** Reads the times of any other event, and the period settings. */
+        private void readOtherEvent(EventPlan plan) throws IOException {
+            long start = 0;
+            long duration = 0;
             long settingId = -1;
             String settingName = null;
             String settingValue = null;
             int[] actions = plan.actions;
-            List<JfrField> fields = plan.type.fields;
             for (int i = 0; i < actions.length; i++) {
                 switch (actions[i]) {
+                    case EventPlan.SKIP_VARINT: readLong(); break;
                     case EventPlan.START: start = readLong(); break;
                     case EventPlan.DURATION: duration = readLong(); break;
-                    case EventPlan.STACK: stack = readLong(); break;
-                    case EventPlan.PID: pid = readLong(); break;
-                    case EventPlan.NODE: node = readStringField(fields.get(i)); break;
-                    case EventPlan.KIND: kind = readStringField(fields.get(i)); break;
-                    case EventPlan.DEPTH: depth = readLong(); break;
-                    case EventPlan.PERIOD: period = readLong(); break;
                     case EventPlan.SETTING_ID: settingId = readLong(); break;
-                    case EventPlan.SETTING_NAME: settingName = readStringField(fields.get(i)); break;
-                    case EventPlan.SETTING_VALUE: settingValue = readStringField(fields.get(i)); break;
-                    default: skipField(fields.get(i));
+                    case EventPlan.SETTING_NAME: settingName = readStringField(plan.fields[i]); break;
+                    case EventPlan.SETTING_VALUE: settingValue = readStringField(plan.fields[i]); break;
+                    case EventPlan.SKIP_BYTE: pos++; break;
+                    default: skipField(plan.fields[i]);
                 }
             }
-            long startNanos = nanos(start);
-            if (plan.target) {
-                reader.sample(stackInfo(stack), startNanos, pid, node, kind, depth, period);
-                return;
+            if (start != 0) {
+                minTicks = Math.min(minTicks, start);
+                maxTicks = Math.max(maxTicks, start + duration);
             }
-            reader.eventTime(startNanos, duration > 0 ? nanos(start + duration) : startNanos);
             if ("period".equals(settingName) && settingId >= 0) {
                 long setting = JfrStackReader.parsePeriod(settingValue);
                 if (setting > 0) {
                     file.periodSettings.put(settingId, setting);
                 }
             }
+        }
+
+        /** The first tick whose time is at or after {@code epochNanos}; the extremes stay extreme. */
+        private long ticks(long epochNanos) {
+            if (epochNanos == Long.MIN_VALUE || epochNanos == Long.MAX_VALUE) {
+                return epochNanos;
+            }
+            long ticks = startTicks + (long) Math.floor((epochNanos - startNanos) * ticksPerNano);
+            while (nanos(ticks) < epochNanos) {
+                ticks++;
+            }
+            while (nanos(ticks - 1) >= epochNanos) {
+                ticks--;
+            }
+            return ticks;
         }
 
         private long nanos(long ticks) {
@@ -621,14 +716,28 @@ final class FastJfrSource implements SampleSource {
             if (key == 0) {
                 return reader.noStack();
             }
-            int id = stackIds.get(key);
-            if (id >= 0) {
-                return stackInfos.get(id);
+            boolean small = key > 0 && key < SMALL_IDS;
+            if (small) {
+                if (key < smallStackIds.length && smallStackIds[(int) key] != null) {
+                    return smallStackIds[(int) key];
+                }
+            } else {
+                int id = stackIds.get(key);
+                if (id >= 0) {
+                    return stackInfos.get(id);
+                }
             }
             int offset = stackOffsets.get(key);
             JfrStackReader.StackInfo info = offset < 0 ? reader.noStack() : readStackTrace(offset);
-            stackIds.putNew(key, stackInfos.size());
-            stackInfos.add(info);
+            if (small) {
+                if (key >= smallStackIds.length) {
+                    smallStackIds = java.util.Arrays.copyOf(smallStackIds, (int) Math.max(key + 1, 2L * smallStackIds.length));
+                }
+                smallStackIds[(int) key] = info;
+            } else {
+                stackIds.putNew(key, stackInfos.size());
+                stackInfos.add(info);
+            }
             return info;
         }
 

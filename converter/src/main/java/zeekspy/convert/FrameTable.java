@@ -13,7 +13,19 @@ import java.util.Map;
  */
 final class FrameTable {
     /** A function: {@code file} is "" for built-in and synthetic functions. */
-    record Function(String name, String file, FrameKind kind) {}
+    record Function(String name, String file, FrameKind kind) {
+        // Written out: a record's generated equals and hashCode bootstrap method handles, slow to start.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Function && ((Function) o).name.equals(name) && ((Function) o).file.equals(file)
+                    && ((Function) o).kind == kind;
+        }
+
+        @Override
+        public int hashCode() {
+            return (name.hashCode() * 31 + file.hashCode()) * 31 + kind.ordinal();
+        }
+    }
 
     private final boolean keepLines;
     private final List<Function> functions = new ArrayList<>();

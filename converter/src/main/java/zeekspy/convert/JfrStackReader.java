@@ -116,8 +116,11 @@ final class JfrStackReader {
 
     /** Counts {@code count} events of a type; {@code hasStackTrace} tells whether --event could convert it. */
     void countEvents(String type, long count, boolean hasStackTrace) {
-        profile.eventTypes.merge(type, count, Long::sum);
-        typesWithStacks.merge(type, hasStackTrace, Boolean::logicalOr);
+        Long before = profile.eventTypes.get(type);
+        profile.eventTypes.put(type, before == null ? count : before + count);
+        if (hasStackTrace) {
+            typesWithStacks.put(type, Boolean.TRUE);
+        }
     }
 
     /** Widens the recording's time span to include an event of another type. */
@@ -140,35 +143,53 @@ final class JfrStackReader {
         }
     }
 
+    /** Samples before this instant (nanoseconds since the epoch) are dropped. */
+    long fromNanos() {
+        return fromNanos;
+    }
+
+    /** Samples at or after this instant (nanoseconds since the epoch) are dropped. */
+    long toNanos() {
+        return toNanos;
+    }
+
+    /** Counts events of the target type read, whether or not they are in the time range. */
+    void samplesRead(long count) {
+        profile.samplesRead += count;
+    }
+
     /**
-     * One event of the target type. {@code pid} is -1, {@code depth} and {@code period} are 0
-     * and {@code node} and {@code kind} null when the event has no such field.
+     * One event of the target type within the time range. {@code pid} is -1, {@code depth}
+     * and {@code period} are 0 and {@code node} and {@code kind} null when the event has no
+     * such field.
      */
-    void sample(StackInfo stackInfo, long startNanos, long pid, String node, String kind, long depth, long period) {
-        eventTime(startNanos, startNanos);
-        profile.samplesRead++;
-        if (startNanos < fromNanos || startNanos >= toNanos) {
-            return;
-        }
+    void sample(StackInfo stackInfo, long pid, String node, String kind, long depth, long period) {
         if (!options.idle() && "idle".equals(kind)) {
             return;
         }
         int stack = stackInfo.stack;
-        if (depth > stackInfo.zeekFrames && stackInfo.wholeZeekStack()) {
-            stack = truncatedStack(stackInfo);
-        }
         if (stack < 0) {
             return;
         }
         int labelSet = labelSet(pid, node, kind);
+        int sample;
+        if (depth > stackInfo.zeekFrames && !stackInfo.truncated) {
+            sample = profile.sample(truncatedStack(stackInfo), labelSet);
+        } else if (stackInfo.lastLabelSet == labelSet) {
+            sample = stackInfo.lastSample;
+        } else {
+            sample = profile.sample(stack, labelSet);
+            stackInfo.lastLabelSet = labelSet;
+            stackInfo.lastSample = sample;
+        }
         if (period > 0) {
             if (explicitPeriod == 0) {
                 explicitPeriod = period;
             }
-            profile.add(stack, labelSet, 1, period);
+            profile.add(sample, period);
         } else {
             unvaluedSamples++;
-            profile.addUnvalued(stack, labelSet);
+            profile.addUnvalued(sample);
         }
         written++;
     }
@@ -378,17 +399,15 @@ final class JfrStackReader {
         final int zeekFrames;
         final boolean truncated;
         int truncatedStack = Integer.MIN_VALUE;
+        /** The profile sample of this stack with the label set last seen with it: most samples repeat both. */
+        int lastLabelSet = -1;
+        int lastSample;
 
         StackInfo(int stack, int[] frames, int zeekFrames, boolean truncated) {
             this.stack = stack;
             this.frames = frames;
             this.zeekFrames = zeekFrames;
             this.truncated = truncated;
-        }
-
-        /** Whether the stack is kept and not marked truncated already. */
-        boolean wholeZeekStack() {
-            return stack >= 0 && !truncated;
         }
     }
 }

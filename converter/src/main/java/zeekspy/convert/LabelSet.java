@@ -10,6 +10,18 @@ package zeekspy.convert;
 record LabelSet(long pid, String node, String kind) {
     static final LabelSet NONE = new LabelSet(-1, null, null);
 
+    // Written out: a record's generated equals and hashCode bootstrap method handles, slow to start.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelSet && ((LabelSet) o).pid == pid && java.util.Objects.equals(((LabelSet) o).node, node)
+                && java.util.Objects.equals(((LabelSet) o).kind, kind);
+    }
+
+    @Override
+    public int hashCode() {
+        return (Long.hashCode(pid) * 31 + java.util.Objects.hashCode(node)) * 31 + java.util.Objects.hashCode(kind);
+    }
+
     boolean hasPid() {
         return pid >= 0;
     }

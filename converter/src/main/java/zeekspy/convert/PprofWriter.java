@@ -1,7 +1,5 @@
 package zeekspy.convert;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -20,24 +18,24 @@ import zeekspy.convert.pprof.PprofProto.ValueType;
  * Writes a {@link StackProfile} as a pprof profile: sample types samples/count and
  * cpu/nanoseconds, one location per frame (function and line), labels pid, node and kind.
  *
- * <p>Encodes the messages of {@code pprof.proto} field by field with protobuf's
- * {@link CodedOutputStream}: the field numbers are the generated classes' constants (inlined
- * by javac), and skipping message builders saves their class loading and copying, which
- * otherwise dominate a short conversion. The tests read the output with the generated classes.
+ * <p>Encodes the messages of {@code pprof.proto} field by field ({@link ProtoOutput}): the
+ * field numbers are the generated classes' constants, inlined by javac, so nothing of
+ * protobuf-java loads at run time; message builders would cost more class loading and
+ * copying than the rest of a typical conversion. The tests read the output with the
+ * generated classes.
  */
 final class PprofWriter {
-    private static final int MESSAGE = WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private final StackProfile profile;
     private final Map<String, Integer> stringIndex = new HashMap<>();
     private final List<String> strings = new ArrayList<>();
-    private CodedOutputStream out;
+    private ProtoOutput out;
 
     PprofWriter(StackProfile profile) {
         this.profile = profile;
     }
 
     void write(OutputStream stream) throws IOException {
-        out = CodedOutputStream.newInstance(stream, 1 << 16);
+        out = new ProtoOutput(stream);
         string("");
         valueType(Profile.SAMPLE_TYPE_FIELD_NUMBER, string("samples"), string("count"));
         long cpu = string("cpu");
@@ -70,7 +68,7 @@ final class PprofWriter {
             }
         }
         for (String s : strings) {
-            out.writeString(Profile.STRING_TABLE_FIELD_NUMBER, s);
+            out.string(Profile.STRING_TABLE_FIELD_NUMBER, s);
         }
         out.flush();
     }
@@ -80,11 +78,11 @@ final class PprofWriter {
         int length = profile.stacks.length(stack);
         int locationsSize = 0;
         for (int i = 0; i < length; i++) {
-            locationsSize += CodedOutputStream.computeUInt64SizeNoTag(profile.stacks.frame(stack, i) + 1L);
+            locationsSize += ProtoOutput.varintSize(profile.stacks.frame(stack, i) + 1L);
         }
         long count = profile.countOf(sample);
         long nanos = profile.nanosOf(sample);
-        int valuesSize = CodedOutputStream.computeInt64SizeNoTag(count) + CodedOutputStream.computeInt64SizeNoTag(nanos);
+        int valuesSize = ProtoOutput.varintSize(count) + ProtoOutput.varintSize(nanos);
         LabelSet labels = profile.labelSetOf(sample);
         long node = present(labels.node()) ? string(labels.node()) : 0;
         long kind = present(labels.kind()) ? string(labels.kind()) : 0;
@@ -102,12 +100,12 @@ final class PprofWriter {
             for (int i = length - 1; i >= 0; i--) {
                 int frame = profile.stacks.frame(stack, i);
                 usedFrames[frame] = true;
-                out.writeUInt64NoTag(frame + 1L);
+                out.varint(frame + 1L);
             }
         }
         startMessage(Sample.VALUE_FIELD_NUMBER, valuesSize);
-        out.writeInt64NoTag(count);
-        out.writeInt64NoTag(nanos);
+        out.varint(count);
+        out.varint(nanos);
         if (labels.hasPid()) {
             startMessage(Sample.LABEL_FIELD_NUMBER, pidSize);
             int64(Label.KEY_FIELD_NUMBER, pidKey);
@@ -128,12 +126,12 @@ final class PprofWriter {
     private void writeLocation(int frame) throws IOException {
         long functionId = profile.frames.functionOf(frame) + 1L;
         int line = profile.frames.lineOf(frame);
-        int lineSize = uint64Size(Line.FUNCTION_ID_FIELD_NUMBER, functionId) + int64Size(Line.LINE_FIELD_NUMBER, line);
-        int size = uint64Size(Location.ID_FIELD_NUMBER, frame + 1L) + messageSize(Location.LINE_FIELD_NUMBER, lineSize, true);
+        int lineSize = int64Size(Line.FUNCTION_ID_FIELD_NUMBER, functionId) + int64Size(Line.LINE_FIELD_NUMBER, line);
+        int size = int64Size(Location.ID_FIELD_NUMBER, frame + 1L) + messageSize(Location.LINE_FIELD_NUMBER, lineSize, true);
         startMessage(Profile.LOCATION_FIELD_NUMBER, size);
-        uint64(Location.ID_FIELD_NUMBER, frame + 1L);
+        int64(Location.ID_FIELD_NUMBER, frame + 1L);
         startMessage(Location.LINE_FIELD_NUMBER, lineSize);
-        uint64(Line.FUNCTION_ID_FIELD_NUMBER, functionId);
+        int64(Line.FUNCTION_ID_FIELD_NUMBER, functionId);
         int64(Line.LINE_FIELD_NUMBER, line);
     }
 
@@ -143,11 +141,11 @@ final class PprofWriter {
         long name = string(f.name());
         long file = string(f.file());
         long startLine = profile.frames.startLine(function);
-        int size = uint64Size(Function.ID_FIELD_NUMBER, id) + int64Size(Function.NAME_FIELD_NUMBER, name)
+        int size = int64Size(Function.ID_FIELD_NUMBER, id) + int64Size(Function.NAME_FIELD_NUMBER, name)
                 + int64Size(Function.SYSTEM_NAME_FIELD_NUMBER, name) + int64Size(Function.FILENAME_FIELD_NUMBER, file)
                 + int64Size(Function.START_LINE_FIELD_NUMBER, startLine);
         startMessage(Profile.FUNCTION_FIELD_NUMBER, size);
-        uint64(Function.ID_FIELD_NUMBER, id);
+        int64(Function.ID_FIELD_NUMBER, id);
         int64(Function.NAME_FIELD_NUMBER, name);
         int64(Function.SYSTEM_NAME_FIELD_NUMBER, name);
         int64(Function.FILENAME_FIELD_NUMBER, file);
@@ -161,37 +159,23 @@ final class PprofWriter {
     }
 
     private void startMessage(int field, int size) throws IOException {
-        out.writeTag(field, MESSAGE);
-        out.writeUInt32NoTag(size);
+        out.startMessage(field, size);
     }
 
-    // proto3 leaves out fields at their default, zero.
     private void int64(int field, long value) throws IOException {
-        if (value != 0) {
-            out.writeInt64(field, value);
-        }
-    }
-
-    private void uint64(int field, long value) throws IOException {
-        if (value != 0) {
-            out.writeUInt64(field, value);
-        }
+        out.int64(field, value);
     }
 
     private static int int64Size(int field, long value) {
-        return value == 0 ? 0 : CodedOutputStream.computeInt64Size(field, value);
-    }
-
-    private static int uint64Size(int field, long value) {
-        return value == 0 ? 0 : CodedOutputStream.computeUInt64Size(field, value);
+        return ProtoOutput.int64Size(field, value);
     }
 
     private static int packedSize(int field, int payload) {
-        return payload == 0 ? 0 : messageSize(field, payload, true);
+        return payload == 0 ? 0 : ProtoOutput.messageSize(field, payload);
     }
 
     private static int messageSize(int field, int payload, boolean present) {
-        return present ? CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(payload) + payload : 0;
+        return present ? ProtoOutput.messageSize(field, payload) : 0;
     }
 
     private static boolean present(String s) {

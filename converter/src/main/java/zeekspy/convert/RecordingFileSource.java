@@ -83,7 +83,12 @@ final class RecordingFileSource implements SampleSource {
                 return;
             }
             targetTypeIds.add(eventType.getId());
-            reader.sample(stackInfo(event.getStackTrace()), start,
+            reader.samplesRead(1);
+            reader.eventTime(start, start);
+            if (start < reader.fromNanos() || start >= reader.toNanos()) {
+                return;
+            }
+            reader.sample(stackInfo(event.getStackTrace()),
                     type.hasPid ? event.getLong(ZeekJfrFormat.FIELD_PID) : -1,
                     type.hasNode ? event.getString(ZeekJfrFormat.FIELD_NODE) : null,
                     type.hasKind ? event.getString(ZeekJfrFormat.FIELD_KIND) : null,

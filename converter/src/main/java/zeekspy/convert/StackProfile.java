@@ -54,21 +54,20 @@ final class StackProfile {
         return labelSets.get(sampleLabels[sample]);
     }
 
-    /** Counts {@code count} samples worth {@code value} nanoseconds with this stack and label set. */
-    void add(int stack, int labelSet, long count, long value) {
-        int sample = sample(stack, labelSet);
-        counts[sample] += count;
+    /** Counts one more sample worth {@code value} nanoseconds in the sample {@code sample}. */
+    void add(int sample, long value) {
+        counts[sample]++;
         nanos[sample] += value;
     }
 
-    /** Counts one sample whose value is not known yet: see {@link #valueUnvalued}. */
-    void addUnvalued(int stack, int labelSet) {
-        int sample = sample(stack, labelSet);
+    /** Counts one more sample whose value is not known yet: see {@link #valueUnvalued}. */
+    void addUnvalued(int sample) {
         counts[sample]++;
         unvalued[sample]++;
     }
 
-    private int sample(int stack, int labelSet) {
+    /** The sample with this stack and label set, added with count 0 if new. */
+    int sample(int stack, int labelSet) {
         long key = ((long) labelSet << 32) | stack;
         int sample = sampleIds.get(key);
         if (sample < 0) {
@@ -130,7 +129,11 @@ final class StackProfile {
             if (name == null) {
                 continue;
             }
-            int root = nodeFrames.computeIfAbsent(name, frames::syntheticFrame);
+            Integer root = nodeFrames.get(name);
+            if (root == null) {
+                root = frames.syntheticFrame(name);
+                nodeFrames.put(name, root);
+            }
             int stack = sampleStacks[i];
             int length = stacks.length(stack);
             if (buffer.length < length + 1) {
