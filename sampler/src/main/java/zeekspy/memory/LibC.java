@@ -42,6 +42,10 @@ public final class LibC {
     public static final int PTRACE_EVENT_STOP = 128;
 
     public static final int WNOHANG = 1;
+    public static final int WSTOPPED = 2;
+    public static final int WEXITED = 4;
+    public static final int WNOWAIT = 0x01000000;
+    public static final int P_PID = 1;
     public static final int __WALL = 0x40000000;
 
     /** Most iovecs one process_vm_readv call accepts (UIO_MAXIOV). */
@@ -61,6 +65,9 @@ public final class LibC {
 
     /** waitpid(2); {@code status[0]} receives the wait status. */
     public static native int waitpid(int pid, int[] status, int options);
+
+    /** waitid(2); {@code siginfo} receives a siginfo_t (128 bytes). */
+    public static native int waitid(int idtype, int id, byte[] siginfo, int options);
 
     /** process_vm_readv(2); {@code localIov} and {@code remoteIov} are addresses of iovec arrays. */
     public static native long process_vm_readv(

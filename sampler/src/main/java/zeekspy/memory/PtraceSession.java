@@ -14,7 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Linux accepts ptrace requests for a tracee only from the thread that attached it, so every
  * request runs on one daemon thread named "zeek-spy-ptrace" owned by the session; the methods
- * may be called from any thread and block until done. Memory may be read from any thread with
+ * may be called from any thread and block until done. A second daemon thread,
+ * "zeek-spy-ptrace-watch", sleeps in waitid(WNOWAIT), which reports the tracee's stops to any
+ * thread of the tracer's process without consuming them, and wakes the tracer thread to handle
+ * them; so neither thread polls. Memory may be read from any thread with
  * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
  * keeps thread hand-offs out of the pause.
  *
@@ -24,10 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>Signals. While traced, each signal for the main thread stops it (signal-delivery-stop)
  *       until the tracer lets it go on. Every such stop is resumed with exactly its signal,
- *       once: between pauses by an idle loop that polls every {@code idlePoll}, and when a
- *       pause finds the tracee in such a stop, the pause uses that stop and the resume
- *       delivers the signal. So a signal holds the main thread for about {@code idlePoll}
- *       at most (2 ms by default, longer if the JVM stalls), and is never lost nor doubled.
+ *       once: between pauses as soon as the watcher sees it (two thread wake-ups, typically
+ *       0.1 to 0.3 ms), and when a pause finds the tracee in such a stop, the pause uses that
+ *       stop and the resume delivers the signal. No signal is lost nor doubled by the session. (Standard signals
+ *       that arrive while the same signal is pending merge, as without tracing; the short
+ *       hold makes that a little more likely.)
  *   <li>Job control. When the process is stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU
  *       (group-stop, reported as PTRACE_EVENT_STOP with that signal), the session resumes it
  *       with PTRACE_LISTEN: it stays stopped as its user wants until SIGCONT. Pauses then
@@ -41,6 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  *       another thread) detaches the session and ends it with {@link Result#EXECED}:
  *       addresses learned from the old program are meaningless.
  * </ul>
+ *
+ * <p>After a detach from a process that is not a child of this JVM, the watcher thread stays
+ * asleep until the JVM exits (Linux does not wake it): one idle thread per detached session.
  *
  * <p>Children: waitpid from any thread of this JVM for a pid also reports that pid's ptrace
  * stops when the tracee is a child of this JVM (Linux treats a tracer in the parent's thread
@@ -80,8 +87,6 @@ public final class PtraceSession implements AutoCloseable {
 
     /** Default bound for waiting on a stop. */
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMillis(250);
-    /** Default interval of the idle loop that forwards signals between pauses. */
-    public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(2);
 
     private static final long SPIN_NANOS = 50_000;
     private static final long MAX_PARK_NANOS = 100_000;
@@ -89,8 +94,8 @@ public final class PtraceSession implements AutoCloseable {
 
     private final int pid;
     private final long stopTimeoutNanos;
-    private final long idlePollNanos;
     private final Thread thread;
+    private final Thread watcher;
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final int[] status = new int[1];
     private volatile boolean closing;
@@ -112,44 +117,44 @@ public final class PtraceSession implements AutoCloseable {
     private volatile long totalPauseNanos;
     private volatile long timeouts;
     private volatile long forwardedSignals;
-    private volatile long idleStops;
+    private volatile long eventStops;
 
-    private PtraceSession(int pid, Duration stopTimeout, Duration idlePoll) {
+    private PtraceSession(int pid, Duration stopTimeout) {
         this.pid = pid;
         this.stopTimeoutNanos = stopTimeout.toNanos();
-        this.idlePollNanos = idlePoll.toNanos();
         this.thread = new Thread(this::loop, "zeek-spy-ptrace");
         thread.setDaemon(true);
+        this.watcher = new Thread(this::watch, "zeek-spy-ptrace-watch");
+        watcher.setDaemon(true);
     }
 
     /** Attaches to process {@code pid} with the default timeouts. */
     public static PtraceSession seize(int pid) {
-        return seize(pid, DEFAULT_STOP_TIMEOUT, DEFAULT_IDLE_POLL);
+        return seize(pid, DEFAULT_STOP_TIMEOUT);
     }
 
     /**
      * Attaches to the main thread of process {@code pid}, which keeps running.
      *
      * @param stopTimeout how long a pause waits for the tracee to stop
-     * @param idlePoll how often the idle tracer thread forwards signals between pauses
      * @throws ProcessAccessException when the process does not exist, is a zombie, is already
      *     traced or may not be traced
      * @throws IllegalArgumentException for a thread id, or for a {@link ProcessBuilder} child
      */
-    public static PtraceSession seize(int pid, Duration stopTimeout, Duration idlePoll) {
+    public static PtraceSession seize(int pid, Duration stopTimeout) {
         checkSeizable(pid);
-        return seizeUnchecked(pid, stopTimeout, idlePoll);
+        return seizeUnchecked(pid, stopTimeout);
     }
 
     /** Attaches to a child started by {@link SpawnedProcess}, which this session then reaps. */
     public static PtraceSession seize(SpawnedProcess child) {
-        PtraceSession session = seizeUnchecked(child.pid(), DEFAULT_STOP_TIMEOUT, DEFAULT_IDLE_POLL);
+        PtraceSession session = seizeUnchecked(child.pid(), DEFAULT_STOP_TIMEOUT);
         child.tracedBy(session);
         return session;
     }
 
-    static PtraceSession seizeUnchecked(int pid, Duration stopTimeout, Duration idlePoll) {
-        PtraceSession session = new PtraceSession(pid, stopTimeout, idlePoll);
+    static PtraceSession seizeUnchecked(int pid, Duration stopTimeout) {
+        PtraceSession session = new PtraceSession(pid, stopTimeout);
         session.thread.start();
         try {
             session.onTracer(() -> {
@@ -164,6 +169,7 @@ public final class PtraceSession implements AutoCloseable {
             session.thread.interrupt();
             throw e;
         }
+        session.watcher.start();
         return session;
     }
 
@@ -192,8 +198,8 @@ public final class PtraceSession implements AutoCloseable {
     /**
      * Stops the tracee's main thread. Returns {@link Result#STOPPED} or
      * {@link Result#GROUP_STOPPED} when it is stopped (then call {@link #resume()}),
-     * {@link Result#TIMEOUT} when it did not stop in time (it stops later and is let go by the
-     * idle loop), or the end of the session. Calling it while paused returns the current pause.
+     * {@link Result#TIMEOUT} when it did not stop in time (it stops later and is let go
+     * at once), or the end of the session. Calling it while paused returns the current pause.
      */
     public Result interrupt() {
         return onTracer(this::interruptOnTracer);
@@ -312,30 +318,19 @@ public final class PtraceSession implements AutoCloseable {
         return forwardedSignals;
     }
 
-    /** Stops handled by the idle loop (signals between pauses, late or extra interrupt-stops, job control). */
-    public long idleStops() {
-        return idleStops;
+    /** Stops handled between pauses (signals, late or extra interrupt-stops, job control). */
+    public long eventStops() {
+        return eventStops;
     }
 
     // ---- tracer thread ----
 
     private void loop() {
         while (!closing) {
-            Runnable task;
             try {
-                boolean running = state == State.RUNNING || state == State.INTERRUPT_PENDING;
-                task = running ? tasks.poll(idlePollNanos, TimeUnit.NANOSECONDS) : tasks.take();
+                tasks.take().run();
             } catch (InterruptedException e) {
-                continue;
-            }
-            if (task != null) {
-                task.run();
-            } else {
-                try {
-                    drain();
-                } catch (RuntimeException | Error e) {
-                    end(Result.LOST, "process " + pid + ": " + e.getMessage());
-                }
+                // closing
             }
         }
         Runnable task;
@@ -344,7 +339,64 @@ public final class PtraceSession implements AutoCloseable {
         }
     }
 
-    private <T> T onTracer(Callable<T> work) {
+    /**
+     * The watcher thread: waits without consuming for the tracee's next stop or exit, then has
+     * the tracer thread handle it. Ends with the session, or when the tracee is gone.
+     */
+    private void watch() {
+        byte[] siginfo = new byte[128];
+        while (state != State.ENDED && !closing) {
+            int r = LibC.waitid(LibC.P_PID, pid, siginfo, LibC.WEXITED | LibC.WSTOPPED | LibC.__WALL | LibC.WNOWAIT);
+            int errno = r < 0 ? LibC.errno() : 0;
+            if (errno == LibC.EINTR) {
+                continue;
+            }
+            if (state == State.ENDED || closing) {
+                return;
+            }
+            boolean handled;
+            try {
+                handled = onTracer(this::handleEvents);
+            } catch (IllegalStateException e) {
+                return; // closed meanwhile
+            }
+            if (errno != 0) {
+                return; // ECHILD: handleEvents has ended the session
+            }
+            if (!handled) {
+                // The stop belonged to a pause, which consumed it; do not spin on a stop that a
+                // pause in progress holds.
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /** On the tracer thread, for the watcher: handles what waitpid reports now; whether anything. */
+    private boolean handleEvents() {
+        try {
+            switch (state) {
+                case RUNNING:
+                case INTERRUPT_PENDING:
+                    return drain();
+                case PAUSED:
+                    int found = poll(); // only an exit (SIGKILL) can happen to a paused tracee
+                    if (found == WAIT_NO_CHILD) {
+                        lost();
+                    } else if (found == WAIT_FOUND) {
+                        onPauseStop(status[0]);
+                    }
+                    return found != WAIT_NOTHING;
+                default:
+                    return false;
+            }
+        } catch (RuntimeException | Error e) {
+            end(Result.LOST, "process " + pid + ": " + e.getMessage());
+            return true;
+        }
+    }
+
+    /** Runs {@code work} on the tracer thread (directly when called there) and returns its result. */
+    <T> T onTracer(Callable<T> work) {
         if (Thread.currentThread() == thread) {
             try {
                 return work.call();
@@ -462,29 +514,31 @@ public final class PtraceSession implements AutoCloseable {
         pauses++;
     }
 
-    /** Lets go every stop reported while no pause is wanted. */
-    private void drain() {
+    /** Lets go every stop reported while no pause is wanted; whether there was any. */
+    private boolean drain() {
+        boolean any = false;
         while (state == State.RUNNING || state == State.INTERRUPT_PENDING) {
             int found = poll();
             if (found == WAIT_NOTHING) {
-                return;
+                return any;
             }
+            any = true;
             if (found == WAIT_NO_CHILD) {
                 lost();
-                return;
+                return true;
             }
             int st = status[0];
             if (!WaitStatus.stopped(st)) {
                 ended(st);
-                return;
+                return true;
             }
             int event = WaitStatus.event(st);
             int signal = WaitStatus.stopSignal(st);
             if (event == LibC.PTRACE_EVENT_EXEC) {
                 execed();
-                return;
+                return true;
             }
-            idleStops++;
+            eventStops++;
             state = State.RUNNING; // any trap consumes a pending PTRACE_INTERRUPT
             long result;
             if (event == LibC.PTRACE_EVENT_STOP && WaitStatus.isJobControlStop(signal)) {
@@ -499,9 +553,10 @@ public final class PtraceSession implements AutoCloseable {
             }
             if (result < 0) {
                 vanished(LibC.errno());
-                return;
+                return true;
             }
         }
+        return any;
     }
 
     private void detachOnTracer() {

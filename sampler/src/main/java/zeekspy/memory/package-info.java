@@ -15,6 +15,8 @@
  *       the resume; any trap (a signal-delivery-stop too) satisfies a pending interrupt.
  *   <li>When the tracer dies, even by SIGKILL, the kernel detaches: the tracee runs on, a
  *       signal held in a signal-delivery-stop is delivered, a job-control stop stays.
+ *   <li>waitid(WNOWAIT) from any thread of the tracer's process reports the tracee's stops
+ *       without consuming them; after a detach it is not woken any more.
  *   <li>waitpid(pid) from any thread of the tracer's process reports the ptrace stops of a
  *       tracee that is a child of that process. The JDK's reaper does that for
  *       {@link java.lang.ProcessBuilder} children, so those cannot be traced reliably.

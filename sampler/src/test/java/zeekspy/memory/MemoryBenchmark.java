@@ -64,14 +64,32 @@ public final class MemoryBenchmark {
         }
         try (Helper helper = Helper.start("sleep"); PtraceSession session = PtraceSession.seize(helper.pid)) {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long id = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("zeek-spy-ptrace"))
-                    .mapToLong(Thread::getId).max().orElseThrow();
-            long cpu0 = threads.getThreadCpuTime(id);
+            long[] ids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("zeek-spy-ptrace"))
+                    .mapToLong(Thread::getId).toArray();
+            long cpu0 = Arrays.stream(ids).map(threads::getThreadCpuTime).sum();
             long t0 = System.nanoTime();
             Thread.sleep(5_000);
-            double share = (threads.getThreadCpuTime(id) - cpu0) * 100.0 / (System.nanoTime() - t0);
-            System.out.printf("idle tracer thread (poll every %d ms): %.2f%% of one CPU%n",
-                    PtraceSession.DEFAULT_IDLE_POLL.toMillis(), share);
+            double share = (Arrays.stream(ids).map(threads::getThreadCpuTime).sum() - cpu0) * 100.0 / (System.nanoTime() - t0);
+            System.out.printf("idle session, %d threads: %.3f%% of one CPU%n", ids.length, share);
+        }
+        for (boolean traced : new boolean[] {false, true}) {
+            try (Helper helper = Helper.start("sleep"); ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
+                PtraceSession session = traced ? PtraceSession.seize(helper.pid) : null;
+                long[] latency = new long[1000];
+                for (int i = 0; i < latency.length; i++) {
+                    long t0 = System.nanoTime();
+                    LibC.kill(helper.pid, LibC.SIGUSR1);
+                    while (helper.readLong(memory, "usr1") <= i) {
+                        Thread.onSpinWait();
+                    }
+                    latency[i] = System.nanoTime() - t0;
+                    LockSupport.parkNanos(2_000_000);
+                }
+                report("signal sent until handled, sleeping helper, " + (traced ? "traced" : "untraced"), latency);
+                if (session != null) {
+                    session.close();
+                }
+            }
         }
     }
 

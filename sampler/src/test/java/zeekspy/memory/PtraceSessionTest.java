@@ -308,7 +308,7 @@ class PtraceSessionTest {
     /**
      * Why ProcessBuilder children are refused: the JDK's reaper thread waits for the child with
      * waitpid(pid, 0), and Linux reports the child's ptrace stops to it too (the tracer is in the
-     * parent's thread group). Here the session does not poll, so the reaper takes a
+     * parent's thread group). Here the tracer thread is kept busy, so the reaper takes a
      * signal-delivery-stop for an exit and the tracer never sees the stop.
      */
     @Test
@@ -316,12 +316,18 @@ class PtraceSessionTest {
         Process child = new ProcessBuilder("sleep", "100").start();
         int pid = (int) child.pid();
         try {
-            PtraceSession session = PtraceSession.seizeUnchecked(pid, java.time.Duration.ofMillis(300),
-                    java.time.Duration.ofSeconds(60));
+            PtraceSession session = PtraceSession.seizeUnchecked(pid, java.time.Duration.ofMillis(300));
+            Thread busy = new Thread(() -> session.onTracer(() -> {
+                Thread.sleep(1_500);
+                return null;
+            }));
+            busy.start();
+            Thread.sleep(100);
             LibC.kill(pid, LibC.SIGUSR1);
             int exitValue = child.onExit().get(5, TimeUnit.SECONDS).exitValue();
             assertEquals(0x0a7f, exitValue, "the raw status of a stop by SIGUSR1, taken for an exit code");
             assertEquals('t', Helper.state(pid), "while the child is still stopped");
+            busy.join();
             assertEquals(PtraceSession.Result.TIMEOUT, session.interrupt(), "the tracer never sees the stop");
             LibC.kill(pid, LibC.SIGKILL);
             waitForEnd(session);
@@ -349,6 +355,15 @@ class PtraceSessionTest {
         SpawnedProcess untraced = SpawnedProcess.start(List.of("sh", "-c", "exit 5"));
         assertEquals(5, untraced.waitFor());
         SpawnedProcess killed = SpawnedProcess.start(List.of("sleep", "100"));
+        waitUntil(() -> ProcFs.exeTarget(killed.pid()).endsWith("sleep") && Helper.state(killed.pid()) == 'S'
+                && ProcFs.currentSyscall(killed.pid(), killed.pid()).orElse(-1) != -1, "sleep sleeps (its start-up files closed)");
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + killed.pid() + "/fd"))) {
+            assertEquals(List.of("0", "1", "2"), fds.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "only standard input, output and error are inherited");
+        }
+        assertEquals(0L, java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + killed.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("SigBlk:")).map(l -> Long.parseUnsignedLong(l.substring(7).trim(), 16))
+                .findFirst().orElseThrow(), "no blocked signals");
         killed.signal(LibC.SIGKILL);
         assertEquals(128 + 9, killed.waitFor());
     }
