@@ -295,10 +295,27 @@ std::string truth_key(const std::vector<RFrame>& innermost_first)
 	return key;
 	}
 
-// Busy CPU work for `ns` nanoseconds (or until the run ends); returns ns spent.
+// --iterations: every busy segment does a fixed amount of work instead of running for a
+// fixed time, so that the wall time of the whole run shows how much a profiler slows it.
+bool g_work_mode = false;
+
+// Busy CPU work for `ns` nanoseconds (or until the run ends); returns ns spent. In work mode:
+// ns / 1000 rounds of 512 mixing steps, however long that takes.
 uint64_t burn_ns(uint64_t ns)
 	{
 	uint64_t start = now_ns();
+	if ( g_work_mode )
+		{
+		uint64_t x = g_sink | 1;
+		for ( uint64_t r = ns / 1000; r > 0; --r )
+			{
+			for ( int k = 0; k < 512; ++k )
+				x = (x ^ (x >> 29)) * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+			asm volatile("" : "+r"(x));
+			}
+		g_sink += x;
+		return now_ns() - start;
+		}
 	uint64_t end = std::min(start + ns, g_deadline_ns);
 	uint64_t x = g_sink | 1;
 	while ( ! g_stop )
@@ -337,6 +354,8 @@ int64_t g_debt_ns[NUM_SLOTS];
 uint64_t spend(int slot, uint64_t (*how)(uint64_t))
 	{
 	int64_t budget = int64_t(g_costs[slot]) * 1000;
+	if ( g_work_mode )
+		return how(uint64_t(budget));
 	int64_t target = budget - g_debt_ns[slot];
 	if ( target <= 0 )
 		{
@@ -1028,7 +1047,8 @@ void install_signals(bool stop_handler)
 	fprintf(stderr,
 	        "usage: mini-zeek --layout\n"
 	        "       mini-zeek --checkpoints [--depth N]\n"
-	        "       mini-zeek --run SECONDS [--workload mixed|deep|demo] [--depth N]\n");
+	        "       mini-zeek --run SECONDS [--workload mixed|deep|demo] [--depth N]\n"
+	        "       mini-zeek --iterations N [--workload mixed|deep|demo] [--depth N]\n");
 	exit(2);
 	}
 
@@ -1041,8 +1061,9 @@ const char* family_name()
 
 int main(int argc, char** argv)
 	{
-	enum { NONE, LAYOUT, CHECKPOINTS, RUN } mode = NONE;
+	enum { NONE, LAYOUT, CHECKPOINTS, RUN, ITERATIONS } mode = NONE;
 	double seconds = 0;
+	long iterations = 0;
 	long depth = 3;
 	const Workload* workload = &workloads[0];
 
@@ -1066,6 +1087,15 @@ int main(int argc, char** argv)
 			seconds = strtod(v, &end);
 			if ( *end || seconds <= 0 )
 				usage("--run needs a positive number of seconds");
+			}
+		else if ( a == "--iterations" )
+			{
+			mode = ITERATIONS;
+			char* end;
+			const char* v = value();
+			iterations = strtol(v, &end, 10);
+			if ( *end || iterations < 1 )
+				usage("--iterations needs a positive number");
 			}
 		else if ( a == "--depth" )
 			{
@@ -1118,6 +1148,16 @@ int main(int argc, char** argv)
 	if ( g_checkpoint_mode )
 		{
 		event_loop_iteration(workloads[0]);
+		return 0;
+		}
+
+	if ( mode == ITERATIONS )
+		{
+		g_work_mode = true;
+		for ( long i = 0; i < iterations && ! g_stop; ++i )
+			event_loop_iteration(*workload);
+		printf("work-elapsed\t%" PRIu64 "\n", now_ns() - start);
+		fflush(stdout);
 		return 0;
 		}
 

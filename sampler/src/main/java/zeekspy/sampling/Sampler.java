@@ -187,7 +187,8 @@ public final class Sampler {
                     sampleError = StackError.NOT_STOPPED;
                     frames.clear();
                 } else {
-                    statistics.pause(session.lastPauseNanos());
+                    // What Zeek feels: from the moment its main thread stopped to the resume.
+                    statistics.pause(session.lastStoppedNanos());
                 }
             } else {
                 readRunning();

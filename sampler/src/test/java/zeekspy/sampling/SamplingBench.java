@@ -1,0 +1,157 @@
+package zeekspy.sampling;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import zeekspy.layout.LayoutResolver;
+import zeekspy.memory.PtraceSession;
+import zeekspy.memory.SpawnedProcess;
+import zeekspy.stack.ScriptFrame;
+import zeekspy.stack.StackReader;
+import zeekspy.testing.MiniZeek;
+import zeekspy.testing.RunningInferior;
+
+/**
+ * The sampling benchmark (not a test): a stack of depth 10 in the inferior, sampled blocking and
+ * non-blocking. Prints Markdown for BENCHMARKS.md. Run with {@code bench/run.sh sampling}.
+ */
+public final class SamplingBench {
+    private static final LayoutResolver.Options NO_CACHE = new LayoutResolver.Options(null, null, List.of());
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
+
+    public static void main(String[] args) throws Exception {
+        String family = args.length > 0 ? args[0] : "8.0";
+        Path bin = MiniZeek.binary("gcc", family, "");
+        System.out.println("### Sampling (mini-zeek " + family + ", `--workload deep --depth 9`: 10 script frames, a BiF on top 10% of the time)\n");
+        slowdown(bin);
+        try (RunningInferior zeek = RunningInferior.start(bin, "--run", "600", "--workload", "deep", "--depth", "9");
+             ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE)) {
+            System.out.println("| mode | rate | samples | missed ticks | pause p50 | pause p99 | sample time p50 | sample time p99 | syscalls/sample | zeek-spy CPU (% of a core) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            for (Sampler.Mode mode : Sampler.Mode.values()) {
+                for (double rate : new double[] {100, 1000}) {
+                    row(process, mode, rate, Duration.ofSeconds(5));
+                }
+            }
+            System.out.println();
+            for (Sampler.Mode mode : Sampler.Mode.values()) {
+                System.out.println("- highest " + mode.name().toLowerCase() + " rate without missed ticks (of 1k, 2k, 5k, 10k, 20k Hz, 2 s each): "
+                        + maxRate(process, mode) + " Hz");
+            }
+            System.out.printf("- non-blocking reads back to back: %.0f samples/s%n%n", backToBack(process));
+        }
+    }
+
+    private static void row(ZeekProcess process, Sampler.Mode mode, double rate, Duration d) {
+        long syscalls0 = process.memory().syscalls();
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        Sampler s = new Sampler(process, new Sampler.Options(rate, d, mode, 256), sample -> { });
+        s.run();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+        SamplerStatistics.Snapshot st = s.statistics().snapshot();
+        double perSample = (double) (process.memory().syscalls() - syscalls0) / Math.max(1, st.samples());
+        System.out.printf("| %s | %.0f Hz | %d | %d | %s | %s | %s | %s | %.1f | %.2f%% |%n", mode.name().toLowerCase(), rate,
+                st.samples(), st.missedTicks(), us(mode == Sampler.Mode.BLOCKING ? st.pauseP50() : 0),
+                us(mode == Sampler.Mode.BLOCKING ? st.pauseP99() : 0), us(st.sampleTimeP50()), us(st.sampleTimeP99()),
+                perSample, 100 * cpu / wall);
+    }
+
+    private static String us(long nanos) {
+        return nanos == 0 ? "-" : String.format("%.1f µs", nanos / 1000.0);
+    }
+
+    private static int maxRate(ZeekProcess process, Sampler.Mode mode) {
+        int best = 0;
+        for (int rate : new int[] {1000, 2000, 5000, 10_000, 20_000}) {
+            Sampler s = new Sampler(process, new Sampler.Options(rate, Duration.ofSeconds(2), mode, 256), sample -> { });
+            s.run();
+            SamplerStatistics.Snapshot st = s.statistics().snapshot();
+            if (st.missedTicks() > (st.samples() + st.missedTicks()) / 1000) {
+                break;
+            }
+            best = rate;
+        }
+        return best;
+    }
+
+    private static double backToBack(ZeekProcess process) {
+        StackReader reader = process.newStackReader(256);
+        reader.setVerifyConsistency(true);
+        List<ScriptFrame> frames = new ArrayList<>();
+        long n = 0;
+        long end = System.nanoTime() + 2_000_000_000L;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() < end) {
+            reader.read(frames);
+            n++;
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Wall time of a fixed amount of inferior work, unprofiled and profiled, interleaved rounds. */
+    private static void slowdown(Path bin) throws Exception {
+        double[] rates = {0, 100, 1000};
+        List<List<Double>> times = new ArrayList<>();
+        for (int i = 0; i < rates.length; i++) {
+            times.add(new ArrayList<>());
+        }
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < rates.length; i++) {
+                times.get(i).add(workSeconds(bin, rates[i]));
+            }
+        }
+        double base = median(times.get(0));
+        System.out.println("| inferior workload (`--iterations 300`, 5 interleaved rounds) | median wall time | vs unprofiled |");
+        System.out.println("|---|---|---|");
+        for (int i = 0; i < rates.length; i++) {
+            double m = median(times.get(i));
+            System.out.printf("| %s | %.3f s | %+.2f%% |%n", rates[i] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[i]),
+                    m, 100 * (m / base - 1));
+        }
+        System.out.println();
+    }
+
+    private static double workSeconds(Path bin, double rate) throws Exception {
+        // Started by posix_spawn so that it can be traced from the first instruction; its
+        // stdout (the work-elapsed line) is not needed: the wall time is measured here.
+        SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" --iterations 300 --workload deep"
+                + " --depth 9 >/dev/null", bin.toString()));
+        long t0 = System.nanoTime();
+        Thread sampling = null;
+        if (rate > 0) {
+            waitForExec(child.pid(), bin); // the shell's exec would end a session begun before it
+            PtraceSession session = PtraceSession.seize(child);
+            ZeekProcess p = ZeekProcess.open(child.pid(), NO_CACHE);
+            Sampler s = new Sampler(p, new Sampler.Options(rate, null, Sampler.Mode.BLOCKING, 256), sample -> { });
+            sampling = new Thread(() -> s.run(session));
+            sampling.start();
+        }
+        int code = child.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (sampling != null) {
+            sampling.join();
+        }
+        if (code != 0) {
+            throw new IllegalStateException("inferior failed: " + code);
+        }
+        return seconds;
+    }
+
+    private static void waitForExec(int pid, Path bin) throws InterruptedException {
+        for (int i = 0; i < 1000 && !zeekspy.memory.ProcFs.exeTarget(pid).equals(bin.toString()); i++) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a[a.length / 2];
+    }
+}
