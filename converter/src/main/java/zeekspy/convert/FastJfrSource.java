@@ -215,6 +215,8 @@ final class FastJfrSource implements SampleSource {
         final boolean hasStackTrace;
         final int[] actions;
         final JfrField[] fields;
+        /** Whether samples of this type carry nothing but a time and a stack (jdk.ExecutionSample and the like). */
+        final boolean plain;
         long count;
 
         EventPlan(JfrType type, String targetName) {
@@ -252,6 +254,11 @@ final class FastJfrSource implements SampleSource {
                 all[i] = action;
             }
             this.actions = java.util.Arrays.copyOf(all, used);
+            boolean labels = false;
+            for (int action : actions) {
+                labels |= action >= PID && action <= PERIOD;
+            }
+            this.plain = target && !labels;
         }
 
         private static int targetAction(String name, boolean number, boolean string, boolean constantPool) {
@@ -291,6 +298,8 @@ final class FastJfrSource implements SampleSource {
         private double ticksPerNano;
         private long fromTicks;
         private long toTicks;
+        /** Samples per stack trace id of plain events not yet handed to the reader. */
+        private long[] plainCounts = new long[0];
         private long minTicks = Long.MAX_VALUE;
         private long maxTicks = Long.MIN_VALUE;
         /** Stack infos by stack trace id, for the small ids JFR gives out; larger ones go to {@link #stackIds}. */
@@ -333,6 +342,13 @@ final class FastJfrSource implements SampleSource {
         }
 
         void countEvents() {
+            if (plainCounts.length > 0) {
+                try {
+                    flushPlainCounts();
+                } catch (IOException | RuntimeException e) {
+                    // The chunk is damaged: the exception on its way out says so.
+                }
+            }
             for (EventPlan plan : plans.values()) {
                 if (plan.count > 0) {
                     reader.countEvents(plan.type.name, plan.count, plan.hasStackTrace);
@@ -599,6 +615,7 @@ final class FastJfrSource implements SampleSource {
                     readOtherEvent(plan);
                 }
             }
+            flushPlainCounts();
         }
 
         private EventPlan plan(long typeId) throws IOException {
@@ -648,7 +665,26 @@ final class FastJfrSource implements SampleSource {
                 maxTicks = start;
             }
             if (start >= fromTicks && start < toTicks) {
-                reader.sample(stackInfo(stack), pid, node, kind, depth, period);
+                if (plan.plain && stack > 0 && stack < SMALL_IDS) {
+                    // Counted here and handed over per stack at the end of the chunk.
+                    if (stack >= plainCounts.length) {
+                        plainCounts = java.util.Arrays.copyOf(plainCounts, (int) Math.max(stack + 1, 2L * plainCounts.length));
+                    }
+                    plainCounts[(int) stack]++;
+                } else {
+                    reader.sample(stackInfo(stack), pid, node, kind, depth, period);
+                }
+            }
+        }
+
+        /** Hands the counted plain samples to the reader. */
+        private void flushPlainCounts() throws IOException {
+            long[] counts = plainCounts;
+            plainCounts = new long[0];
+            for (int key = 1; key < counts.length; key++) {
+                if (counts[key] > 0) {
+                    reader.samples(stackInfo(key), counts[key]);
+                }
             }
         }
 
@@ -829,16 +865,40 @@ final class FastJfrSource implements SampleSource {
 
         // ---- Primitives ----
 
+        /** A JFR varint: 7 bits a byte, low bits first, up to 8 bytes, then a ninth byte of 8 bits. */
         private long readLong() {
-            long value = 0;
-            for (int shift = 0; shift < 56; shift += 7) {
-                byte x = b[pos++];
-                value |= (long) (x & 0x7f) << shift;
+            // Unrolled: most values (ids, small numbers) take one to three bytes.
+            byte[] b = this.b;
+            int p = pos;
+            byte x = b[p++];
+            if (x >= 0) {
+                pos = p;
+                return x;
+            }
+            long value = x & 0x7f;
+            x = b[p++];
+            value |= (x & 0x7fL) << 7;
+            if (x >= 0) {
+                pos = p;
+                return value;
+            }
+            x = b[p++];
+            value |= (x & 0x7fL) << 14;
+            if (x >= 0) {
+                pos = p;
+                return value;
+            }
+            for (int shift = 21; shift < 56; shift += 7) {
+                x = b[p++];
+                value |= (x & 0x7fL) << shift;
                 if (x >= 0) {
+                    pos = p;
                     return value;
                 }
             }
-            return value | (long) (b[pos++] & 0xff) << 56;
+            value |= (b[p++] & 0xffL) << 56;
+            pos = p;
+            return value;
         }
 
         private int readInt() {

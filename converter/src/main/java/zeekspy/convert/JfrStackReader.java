@@ -40,11 +40,14 @@ final class JfrStackReader {
     private final LabelSet[] recentLabels = new LabelSet[16];
     private final int[] recentLabelIds = new int[16];
     private int recentNext;
+    private long lastPid = Long.MIN_VALUE;
+    private String lastNode;
+    private String lastKind;
+    private int lastLabelSet = -1;
+    private final boolean keepIdle;
     private long explicitPeriod;
     private long settingPeriod;
     private boolean mixedSettingPeriods;
-    private long unvaluedSamples;
-    private long written;
     private int failedInputs;
     private String lastFailure;
 
@@ -54,6 +57,7 @@ final class JfrStackReader {
         this.profile = new StackProfile(options.granularity());
         this.profile.event = options.event();
         this.zeek = options.zeekEvent();
+        this.keepIdle = options.idle();
         this.fromNanos = options.from() == null ? Long.MIN_VALUE : epochNanos(options.from());
         this.toNanos = options.to() == null ? Long.MAX_VALUE : epochNanos(options.to());
         this.filter = new FrameFilter(profile.frames, options.include(), options.exclude());
@@ -86,7 +90,7 @@ final class JfrStackReader {
             throw new ConversionException(noSamplesMessage());
         }
         long period = explicitPeriod;
-        if (unvaluedSamples > 0) {
+        if (profile.hasUnvalued()) {
             long fallback = settingPeriod;
             if (fallback == 0) {
                 fallback = DEFAULT_PERIOD;
@@ -100,7 +104,7 @@ final class JfrStackReader {
             period = period == 0 ? fallback : period;
         }
         profile.period = period;
-        profile.samplesWritten = written;
+        profile.samplesWritten = profile.totalCount();
         if (options.perNode()) {
             profile.addNodeRoots();
         }
@@ -164,14 +168,15 @@ final class JfrStackReader {
      * such field.
      */
     void sample(StackInfo stackInfo, long pid, String node, String kind, long depth, long period) {
-        if (!options.idle() && "idle".equals(kind)) {
+        if (kind != null && !keepIdle && "idle".equals(kind)) {
             return;
         }
         int stack = stackInfo.stack;
         if (stack < 0) {
             return;
         }
-        int labelSet = labelSet(pid, node, kind);
+        // Parsers hand out the same String objects for repeated values: most samples match the last labels.
+        int labelSet = pid == lastPid && node == lastNode && kind == lastKind ? lastLabelSet : labelSet(pid, node, kind);
         int sample;
         if (depth > stackInfo.zeekFrames && !stackInfo.truncated) {
             sample = profile.sample(truncatedStack(stackInfo), labelSet);
@@ -188,10 +193,25 @@ final class JfrStackReader {
             }
             profile.add(sample, period);
         } else {
-            unvaluedSamples++;
             profile.addUnvalued(sample);
         }
-        written++;
+    }
+
+    /** {@code count} samples of an event type without labels, period or depth, all with this stack. */
+    void samples(StackInfo stackInfo, long count) {
+        if (stackInfo.stack < 0) {
+            return;
+        }
+        int labelSet = labelSet(-1, null, null);
+        int sample;
+        if (stackInfo.lastLabelSet == labelSet) {
+            sample = stackInfo.lastSample;
+        } else {
+            sample = profile.sample(stackInfo.stack, labelSet);
+            stackInfo.lastLabelSet = labelSet;
+            stackInfo.lastSample = sample;
+        }
+        profile.addUnvalued(sample, count);
     }
 
     /**
@@ -286,7 +306,11 @@ final class JfrStackReader {
         for (int i = 0; i < recentLabels.length; i++) {
             LabelSet recent = recentLabels[i];
             if (recent != null && recent.pid() == pid && same(recent.node(), node) && same(recent.kind(), kind)) {
-                return recentLabelIds[i];
+                lastPid = pid;
+                lastNode = node;
+                lastKind = kind;
+                lastLabelSet = recentLabelIds[i];
+                return lastLabelSet;
             }
         }
         LabelSet labels = new LabelSet(pid, node, kind);
@@ -294,6 +318,10 @@ final class JfrStackReader {
         recentLabels[recentNext] = labels;
         recentLabelIds[recentNext] = id;
         recentNext = (recentNext + 1) % recentLabels.length;
+        lastPid = pid;
+        lastNode = node;
+        lastKind = kind;
+        lastLabelSet = id;
         return id;
     }
 

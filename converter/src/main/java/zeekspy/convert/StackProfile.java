@@ -66,6 +66,12 @@ final class StackProfile {
         unvalued[sample]++;
     }
 
+    /** Counts {@code count} more samples whose value is not known yet. */
+    void addUnvalued(int sample, long count) {
+        counts[sample] += count;
+        unvalued[sample] += count;
+    }
+
     /** The sample with this stack and label set, added with count 0 if new. */
     int sample(int stack, int labelSet) {
         long key = ((long) labelSet << 32) | stack;
@@ -101,6 +107,16 @@ final class StackProfile {
 
     long nanosOf(int sample) {
         return nanos[sample];
+    }
+
+    /** Whether {@link #addUnvalued} added samples whose value is still to be set. */
+    boolean hasUnvalued() {
+        for (int i = 0; i < sampleCount; i++) {
+            if (unvalued[i] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Values the samples added by {@link #addUnvalued} at {@code periodNanos} each. */
