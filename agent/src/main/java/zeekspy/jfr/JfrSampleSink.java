@@ -19,8 +19,8 @@ public final class JfrSampleSink implements SampleSink {
         /** Every field of {@link ZeekJfrFormat}; about 100 bytes per sample in the recording. */
         ALL,
         /**
-         * Pid, node, kind, depth and error: what JMC's event browser filters on besides the stack
-         * trace, which already names the innermost function and line; about 30 bytes per sample.
+         * Pid, kind, depth and error, about 27 bytes per sample: the stack trace already names the
+         * innermost function and line, and zeek.Process gives each pid's node and rate.
          */
         STANDARD,
         /**
@@ -129,7 +129,10 @@ public final class JfrSampleSink implements SampleSink {
                 e.function = stack.get(0).function();
                 e.location = stack == sample.frames() ? chain.location : null;
             }
-            case STANDARD -> e.period = 0;
+            case STANDARD -> {
+                e.node = null;
+                e.period = 0;
+            }
             case COMPACT -> {
                 e.node = null;
                 e.kind = null;
