@@ -198,6 +198,7 @@ final class FastJfrSource implements SampleSource {
         static final int SKIP = 0;
         static final int SKIP_VARINT = 1;
         static final int SKIP_BYTE = 2;
+        static final int SKIP_STRING = 14;
         static final int START = 3;
         static final int DURATION = 4;
         static final int STACK = 5;
@@ -250,6 +251,8 @@ final class FastJfrSource implements SampleSource {
                     action = SKIP_VARINT;
                 } else if (encoding == JfrType.ONE_BYTE) {
                     action = SKIP_BYTE;
+                } else if (encoding == JfrType.STRING && !field.array) {
+                    action = SKIP_STRING;
                 }
                 all[i] = action;
             }
@@ -655,6 +658,7 @@ final class FastJfrSource implements SampleSource {
                     case EventPlan.DEPTH: depth = readLong(); break;
                     case EventPlan.PERIOD: period = readLong(); break;
                     case EventPlan.SKIP_BYTE: pos++; break;
+                    case EventPlan.SKIP_STRING: skipString(); break;
                     default: skipField(plan.fields[i]);
                 }
             }

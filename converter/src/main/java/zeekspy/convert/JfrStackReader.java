@@ -180,12 +180,8 @@ final class JfrStackReader {
         int sample;
         if (depth > stackInfo.zeekFrames && !stackInfo.truncated) {
             sample = profile.sample(truncatedStack(stackInfo), labelSet);
-        } else if (stackInfo.lastLabelSet == labelSet) {
-            sample = stackInfo.lastSample;
         } else {
-            sample = profile.sample(stack, labelSet);
-            stackInfo.lastLabelSet = labelSet;
-            stackInfo.lastSample = sample;
+            sample = stackInfo.sample(labelSet, profile);
         }
         if (period > 0) {
             if (explicitPeriod == 0) {
@@ -202,16 +198,7 @@ final class JfrStackReader {
         if (stackInfo.stack < 0) {
             return;
         }
-        int labelSet = labelSet(-1, null, null);
-        int sample;
-        if (stackInfo.lastLabelSet == labelSet) {
-            sample = stackInfo.lastSample;
-        } else {
-            sample = profile.sample(stackInfo.stack, labelSet);
-            stackInfo.lastLabelSet = labelSet;
-            stackInfo.lastSample = sample;
-        }
-        profile.addUnvalued(sample, count);
+        profile.addUnvalued(stackInfo.sample(labelSet(-1, null, null), profile), count);
     }
 
     /**
@@ -427,15 +414,29 @@ final class JfrStackReader {
         final int zeekFrames;
         final boolean truncated;
         int truncatedStack = Integer.MIN_VALUE;
-        /** The profile sample of this stack with the label set last seen with it: most samples repeat both. */
-        int lastLabelSet = -1;
-        int lastSample;
+        /** Profile sample + 1 of this stack by label set id, for the first few label sets. */
+        private int[] samplesByLabelSet = new int[0];
 
         StackInfo(int stack, int[] frames, int zeekFrames, boolean truncated) {
             this.stack = stack;
             this.frames = frames;
             this.zeekFrames = zeekFrames;
             this.truncated = truncated;
+        }
+
+        /** The profile's sample of this stack with {@code labelSet}; remembered here, as a map lookup per sample costs. */
+        int sample(int labelSet, StackProfile profile) {
+            if (labelSet < samplesByLabelSet.length && samplesByLabelSet[labelSet] > 0) {
+                return samplesByLabelSet[labelSet] - 1;
+            }
+            int sample = profile.sample(stack, labelSet);
+            if (labelSet < 64) {
+                if (labelSet >= samplesByLabelSet.length) {
+                    samplesByLabelSet = Arrays.copyOf(samplesByLabelSet, Math.max(labelSet + 1, 4));
+                }
+                samplesByLabelSet[labelSet] = sample + 1;
+            }
+            return sample;
         }
     }
 }
