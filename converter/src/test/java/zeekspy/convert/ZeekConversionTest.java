@@ -120,6 +120,34 @@ class ZeekConversionTest {
         assertEquals(doubled, java.nio.file.Files.readString(output));
     }
 
+    @ParameterizedTest
+    @MethodSource("sources")
+    void fromAndToKeepSamplesThatStartInTheirRange(SampleSource source) throws Exception {
+        java.time.Instant[] between = new java.time.Instant[1];
+        Path timed = ZeekRecordingGenerator.record(dir.resolve("timed-" + System.nanoTime() + ".jfr"), g -> {
+            int before = g.frame(LOCAL, "before", 1);
+            int after = g.frame(LOCAL, "after", 2);
+            for (int i = 0; i < 5; i++) {
+                g.sample(1, "n", 1_000_000, before);
+            }
+            Thread.sleep(300);
+            between[0] = java.time.Instant.now();
+            Thread.sleep(300);
+            for (int i = 0; i < 7; i++) {
+                g.sample(1, "n", 1_000_000, after);
+            }
+        });
+        String prefix = " (" + LOCAL + ":";
+        assertEquals("before" + prefix + "1) 5\n",
+                Conversions.collapsed(timed, ConvertOptions.defaults().withTo(between[0]), source, dir));
+        assertEquals("after" + prefix + "2) 7\n",
+                Conversions.collapsed(timed, ConvertOptions.defaults().withFrom(between[0]), source, dir));
+        ConversionSummary none = Converter.convert(List.of(timed), dir.resolve("none-" + System.nanoTime() + ".collapsed"),
+                ConvertOptions.defaults().withFrom(between[0]).withTo(between[0]), source);
+        assertEquals(12, none.samplesRead());
+        assertEquals(0, none.samplesWritten());
+    }
+
     @Test
     void topTableListsFlatAndCumulativeTimes() throws Exception {
         String top = Conversions.text(recording, ConvertOptions.defaults(), new FastJfrSource(), dir, "top.txt");
