@@ -207,15 +207,15 @@ public final class Sampler {
     /** Inside a pause, on the tracer thread: Zeek's main thread is stopped. */
     private void readStopped() {
         sampleError = reader.read(frames);
-        sampleKind = classify(true);
+        sampleKind = classify();
     }
 
     private void readRunning() {
         sampleError = reader.read(frames);
-        sampleKind = classify(false);
+        sampleKind = classify();
     }
 
-    private SampleKind classify(boolean stopped) {
+    private SampleKind classify() {
         if (sampleError == StackError.PROCESS_GONE) {
             throw new ProcessGoneException(process.pid());
         }
@@ -225,6 +225,6 @@ public final class Sampler {
         if (!frames.isEmpty()) {
             return SampleKind.SCRIPT;
         }
-        return stopped ? ThreadActivity.ofStopped(process.pid()) : ThreadActivity.ofRunning(process.pid());
+        return ThreadActivity.of(process.pid());
     }
 }

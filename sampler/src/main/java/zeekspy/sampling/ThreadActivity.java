@@ -21,21 +21,15 @@ final class ThreadActivity {
 
     private ThreadActivity() {}
 
-    /** For a stopped main thread: idle if it was stopped inside a waiting system call. */
-    static SampleKind ofStopped(int pid) {
+    /**
+     * Idle if the main thread is blocked in (or was stopped inside) a waiting system call; native
+     * if it runs, is runnable, or does another system call. The same test serves stopped and
+     * running threads: the scheduler state alone ("S") also counts short non-waiting calls as idle.
+     */
+    static SampleKind of(int pid) {
         try {
             OptionalInt syscall = ProcFs.currentSyscall(pid, pid);
             return syscall.isPresent() && isWaiting(syscall.getAsInt()) ? SampleKind.IDLE : SampleKind.NATIVE;
-        } catch (RuntimeException e) {
-            return SampleKind.NATIVE;
-        }
-    }
-
-    /** For a running main thread (non-blocking mode): idle if the kernel has it sleeping. */
-    static SampleKind ofRunning(int pid) {
-        try {
-            char state = ProcFs.mainThreadState(pid);
-            return state == 'S' || state == 'D' || state == 'I' ? SampleKind.IDLE : SampleKind.NATIVE;
         } catch (RuntimeException e) {
             return SampleKind.NATIVE;
         }
