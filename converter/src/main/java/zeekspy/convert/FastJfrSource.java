@@ -289,6 +289,9 @@ final class FastJfrSource implements SampleSource {
         private final Map<Long, Map<Long, Object>> pools = new HashMap<>();
         private Map<Long, Object> stringPool = Map.of();
         private final LongIntMap stackOffsets = new LongIntMap();
+        private long[] stackKeys = new long[256];
+        private int[] stackPositions = new int[256];
+        private int stackCount;
         private final LongIntMap stackIds = new LongIntMap();
         private final List<JfrStackReader.StackInfo> stackInfos = new ArrayList<>();
         private final LongIntMap functionIds = new LongIntMap();
@@ -346,11 +349,7 @@ final class FastJfrSource implements SampleSource {
 
         void countEvents() {
             if (plainCounts.length > 0) {
-                try {
-                    flushPlainCounts();
-                } catch (IOException | RuntimeException e) {
-                    // The chunk is damaged: the exception on its way out says so.
-                }
+                flushPlainCounts();
             }
             for (EventPlan plan : plans.values()) {
                 if (plan.count > 0) {
@@ -486,9 +485,15 @@ final class FastJfrSource implements SampleSource {
                     for (int k = 0; k < count; k++) {
                         long key = readLong();
                         if (stackTraces) {
-                            // Decoded when an event first refers to it: most pools hold many more frames than events use.
+                            // Decoded after the walk, each once: see convertStackTraces.
                             if (stackOffsets.get(key) < 0) {
                                 stackOffsets.putNew(key, pos);
+                                if (stackCount == stackKeys.length) {
+                                    stackKeys = java.util.Arrays.copyOf(stackKeys, 2 * stackCount);
+                                    stackPositions = java.util.Arrays.copyOf(stackPositions, 2 * stackCount);
+                                }
+                                stackKeys[stackCount] = key;
+                                stackPositions[stackCount++] = pos;
                             }
                             skipValue(type);
                         } else if (pool != null) {
@@ -505,6 +510,27 @@ final class FastJfrSource implements SampleSource {
             }
             if (stringType != null) {
                 stringPool = pools.getOrDefault(stringType.id, Map.of());
+            }
+            convertStackTraces();
+        }
+
+        /**
+         * Converts every stack trace of the chunk before the events refer to them: the event
+         * loop then only looks them up, and stays small enough for the JIT to compile quickly.
+         */
+        private void convertStackTraces() throws IOException {
+            for (int i = 0; i < stackCount; i++) {
+                long key = stackKeys[i];
+                JfrStackReader.StackInfo info = readStackTrace(stackPositions[i]);
+                if (key > 0 && key < SMALL_IDS) {
+                    if (key >= smallStackIds.length) {
+                        smallStackIds = java.util.Arrays.copyOf(smallStackIds, (int) Math.max(key + 1, 2L * smallStackIds.length));
+                    }
+                    smallStackIds[(int) key] = info;
+                } else {
+                    stackIds.putNew(key, stackInfos.size());
+                    stackInfos.add(info);
+                }
             }
         }
 
@@ -682,7 +708,7 @@ final class FastJfrSource implements SampleSource {
         }
 
         /** Hands the counted plain samples to the reader. */
-        private void flushPlainCounts() throws IOException {
+        private void flushPlainCounts() {
             long[] counts = plainCounts;
             plainCounts = new long[0];
             for (int key = 1; key < counts.length; key++) {
@@ -752,33 +778,18 @@ final class FastJfrSource implements SampleSource {
 
         // ---- Stacks ----
 
-        private JfrStackReader.StackInfo stackInfo(long key) throws IOException {
-            if (key == 0) {
-                return reader.noStack();
-            }
-            boolean small = key > 0 && key < SMALL_IDS;
-            if (small) {
-                if (key < smallStackIds.length && smallStackIds[(int) key] != null) {
-                    return smallStackIds[(int) key];
+        /** The converted stack trace {@code key}; events without one, or with an unknown one, have none. */
+        private JfrStackReader.StackInfo stackInfo(long key) {
+            JfrStackReader.StackInfo info = null;
+            if (key > 0 && key < SMALL_IDS) {
+                if (key < smallStackIds.length) {
+                    info = smallStackIds[(int) key];
                 }
-            } else {
+            } else if (key != 0) {
                 int id = stackIds.get(key);
-                if (id >= 0) {
-                    return stackInfos.get(id);
-                }
+                info = id >= 0 ? stackInfos.get(id) : null;
             }
-            int offset = stackOffsets.get(key);
-            JfrStackReader.StackInfo info = offset < 0 ? reader.noStack() : readStackTrace(offset);
-            if (small) {
-                if (key >= smallStackIds.length) {
-                    smallStackIds = java.util.Arrays.copyOf(smallStackIds, (int) Math.max(key + 1, 2L * smallStackIds.length));
-                }
-                smallStackIds[(int) key] = info;
-            } else {
-                stackIds.putNew(key, stackInfos.size());
-                stackInfos.add(info);
-            }
-            return info;
+            return info != null ? info : reader.noStack();
         }
 
         /** Reads the stack trace constant at {@code offset}: frames innermost first, each a method and a line. */
@@ -798,8 +809,13 @@ final class FastJfrSource implements SampleSource {
                         frameFunctions = new int[2 * count];
                         frameLines = new int[2 * count];
                     }
-                    for (int i = 0; i < count; i++) {
-                        readFrame(known(field), i);
+                    JfrType frameType = known(field);
+                    if (frameType.flatVarints >= 0) {
+                        readFlatFrames(frameType.flatVarints, count);
+                    } else {
+                        for (int i = 0; i < count; i++) {
+                            readFrame(frameType, i);
+                        }
                     }
                 } else {
                     skipField(field);
@@ -807,6 +823,24 @@ final class FastJfrSource implements SampleSource {
             }
             pos = saved;
             return reader.stack(frameFunctions, frameLines, count, truncated);
+        }
+
+        /** Reads frames whose fields are all varints, as jdk.jfr writes them: the common case, kept simple for the JIT. */
+        private void readFlatFrames(int fieldCount, int count) {
+            for (int i = 0; i < count; i++) {
+                int function = JfrStackReader.SKIP;
+                int line = 0;
+                for (int f = 0; f < fieldCount; f++) {
+                    long value = readLong();
+                    if (f == frameMethod) {
+                        function = function(value);
+                    } else if (f == frameLine) {
+                        line = (int) value;
+                    }
+                }
+                frameFunctions[i] = function;
+                frameLines[i] = line;
+            }
         }
 
         private void readFrame(JfrType frameType, int index) throws IOException {
@@ -827,9 +861,11 @@ final class FastJfrSource implements SampleSource {
 
         private int function(long methodKey) {
             int cached = functionIds.get(methodKey);
-            if (cached >= 0) {
-                return cached - 2;
-            }
+            return cached >= 0 ? cached - 2 : resolveFunction(methodKey);
+        }
+
+        /** Looks a method up in the constant pools, once per method: kept apart so the JIT does not inline it. */
+        private int resolveFunction(long methodKey) {
             Object[] method = (Object[]) constant(methodType, methodKey);
             int function;
             if (method == null) {
