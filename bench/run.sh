@@ -17,5 +17,5 @@ echo
 case $what in sampling|all) run sampler zeekspy.sampling.SamplingBench ;; esac
 case $what in memory|all) run sampler zeekspy.memory.MemoryBenchmark ;; esac
 case $what in dwarf|all) run sampler zeekspy.symbols.DwarfBench ;; esac
-case $what in jfr|all) run agent zeekspy.jfr.JfrSinkBenchmark ;; esac
+case $what in jfr|all) run agent zeekspy.jfr.JfrSinkBenchmark; run agent zeekspy.record.RecordBench ;; esac
 case $what in convert|all) run converter zeekspy.convert.ConvertBench ;; esac

@@ -19,8 +19,8 @@ public final class JfrSampleSink implements SampleSink {
         /** Every field of {@link ZeekJfrFormat}; about 100 bytes per sample in the recording. */
         ALL,
         /**
-         * Pid, kind, depth and error, about 27 bytes per sample: the stack trace already names the
-         * innermost function and line, and zeek.Process gives each pid's node and rate.
+         * Pid, kind, depth, error and period, about 32 bytes per sample: the stack trace already
+         * names the innermost function and line, and zeek.Process gives each pid's node.
          */
         STANDARD,
         /**
@@ -129,10 +129,7 @@ public final class JfrSampleSink implements SampleSink {
                 e.function = stack.get(0).function();
                 e.location = stack == sample.frames() ? chain.location : null;
             }
-            case STANDARD -> {
-                e.node = null;
-                e.period = 0;
-            }
+            case STANDARD -> e.node = null;
             case COMPACT -> {
                 e.node = null;
                 e.kind = null;

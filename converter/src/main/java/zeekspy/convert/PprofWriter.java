@@ -139,15 +139,18 @@ final class PprofWriter {
         FrameTable.Function f = profile.frames.function(function);
         long id = function + 1L;
         long name = string(f.name());
+        // pprof demangles system names, which turns "<native>" into "": zeek-spy's own frames
+        // then keep their name, so that -ignore=empty_call_stack still matches them.
+        long system = f.name().startsWith("<") ? 0 : name;
         long file = string(f.file());
         long startLine = profile.frames.startLine(function);
         int size = int64Size(Function.ID_FIELD_NUMBER, id) + int64Size(Function.NAME_FIELD_NUMBER, name)
-                + int64Size(Function.SYSTEM_NAME_FIELD_NUMBER, name) + int64Size(Function.FILENAME_FIELD_NUMBER, file)
+                + int64Size(Function.SYSTEM_NAME_FIELD_NUMBER, system) + int64Size(Function.FILENAME_FIELD_NUMBER, file)
                 + int64Size(Function.START_LINE_FIELD_NUMBER, startLine);
         startMessage(Profile.FUNCTION_FIELD_NUMBER, size);
         int64(Function.ID_FIELD_NUMBER, id);
         int64(Function.NAME_FIELD_NUMBER, name);
-        int64(Function.SYSTEM_NAME_FIELD_NUMBER, name);
+        int64(Function.SYSTEM_NAME_FIELD_NUMBER, system);
         int64(Function.FILENAME_FIELD_NUMBER, file);
         int64(Function.START_LINE_FIELD_NUMBER, startLine);
     }
