@@ -18,8 +18,8 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Reads recordings with jdk.jfr's {@link RecordingFile}: the reference parser. About three
- * times slower than {@link FastJfrSource}, mostly in its by-name field access.
+ * Reads recordings with jdk.jfr's {@link RecordingFile}: the reference parser, which the tests
+ * compare {@link FastJfrSource} with, and the fallback for files that one does not read.
  */
 final class RecordingFileSource implements SampleSource {
     private static final int CACHE_LIMIT = 100_000;
