@@ -62,5 +62,7 @@ class GoZeekSpyWorkflowTest {
         assertTrue(all.contains("<native>"), all);
         String files = pprof(dir, "-files", "-top", oneStep.toString());
         assertTrue(files.contains("/opt/zeek/share/zeek/site/slow-dns.zeek"), files);
+        String fileFunctions = pprof(dir, "-filefunctions", "-top", oneStep.toString());
+        assertTrue(fileFunctions.contains("SlowDNS::hashit /opt/zeek/share/zeek/site/slow-dns.zeek"), fileFunctions);
     }
 }
