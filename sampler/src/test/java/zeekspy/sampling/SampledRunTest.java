@@ -58,7 +58,9 @@ class SampledRunTest {
             SamplerStatistics.Snapshot stats = sampler.statistics().snapshot();
             long wanted = mode == Sampler.Mode.NONBLOCKING ? 20_000 : 8_000;
             assertTrue(stats.samples() >= wanted, "only " + stats.samples() + " samples, missed " + stats.missedTicks());
-            assertTrue(stats.errorCount() < stats.samples() / 100, "errors: " + stats.errorsByReason());
+            // Non-blocking samples that catch a stack changing are torn, as they should be.
+            long allowed = stats.samples() / (mode == Sampler.Mode.NONBLOCKING ? 20 : 100);
+            assertTrue(stats.errorCount() < allowed, "errors: " + stats.errorsByReason());
         }
         // Compared as shares of busy time: a sampler competing with Zeek for a loaded machine's
         // cores runs more easily while Zeek sleeps, which inflates idle time alone.
