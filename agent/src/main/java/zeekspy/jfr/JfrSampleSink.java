@@ -130,7 +130,7 @@ public final class JfrSampleSink implements SampleSink {
                 e.function = stack.get(0).function();
                 e.location = stack == sample.frames() ? chain.location : null;
             }
-            case STANDARD -> { }
+            case STANDARD -> { } // everything set above is kept
             case COMPACT -> {
                 e.node = null;
                 e.kind = null;
