@@ -163,6 +163,24 @@ class RecordCommandTest {
     }
 
     @Test
+    void allFindsEveryProcessWhoseExecutableIsNamedZeek(@TempDir Path dir) throws Exception {
+        Path zeekBinary = dir.resolve("zeek");
+        Files.copy(MiniZeek.binary("gcc", "9.0", ""), zeekBinary);
+        zeekBinary.toFile().setExecutable(true);
+        Path jfr = dir.resolve("all.jfr");
+        try (RunningInferior a = RunningInferior.start(zeekBinary, "--run", "20");
+             RunningInferior b = RunningInferior.start(zeekBinary, "--run", "20")) {
+            Cli.Result r = Cli.run("record", "--all", "--duration", "2", "--jfr", jfr.toString(), "--no-cache");
+            assertEquals(0, r.exitCode(), r.err());
+            java.util.Set<Integer> pids = new java.util.HashSet<>();
+            for (RecordedEvent e : Recordings.samples(jfr)) {
+                pids.add(e.getInt("pid"));
+            }
+            assertTrue(pids.contains(a.pid()) && pids.contains(b.pid()), "samples of both: " + pids);
+        }
+    }
+
+    @Test
     void badInputGivesOneLineAndANonZeroExit(@TempDir Path dir) throws Exception {
         assertOneLineError(Cli.run("record", "--pid", "999999", "--jfr", dir.resolve("x.jfr").toString()), 1,
                 "zeek-spy: no process with pid 999999");
