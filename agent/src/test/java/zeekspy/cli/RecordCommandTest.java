@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import zeekspy.testing.GroundTruth;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -21,50 +22,20 @@ import zeekspy.testing.RunningInferior;
 class RecordCommandTest {
     static final String SLOW = "/opt/zeek/share/zeek/site/slow-dns.zeek";
 
-    /** The inferior's own shares by innermost function, from its truth lines. */
-    static Map<String, Double> truthShares(List<String> lines) {
-        Map<String, Long> ns = new HashMap<>();
-        long total = 0;
-        for (String line : lines) {
-            String[] f = line.split("\t");
-            String key = switch (f[0]) {
-                case "truth" -> {
-                    String[] stack = f[2].split(";");
-                    String leaf = stack[stack.length - 1];
-                    yield leaf.substring(0, leaf.indexOf('@'));
-                }
-                case "truth-native" -> "<native>";
-                case "truth-idle" -> "<idle>";
-                // Time between the inferior's measured segments is C++ time with no script running.
-                case "truth-unattributed" -> "<native>";
-                default -> null;
-            };
-            if (key != null) {
-                ns.merge(key, Long.parseLong(f[1]), Long::sum);
-                total += Long.parseLong(f[1]);
-            }
-        }
-        Map<String, Double> shares = new HashMap<>();
-        for (Map.Entry<String, Long> e : ns.entrySet()) {
-            shares.put(e.getKey(), 100.0 * e.getValue() / total);
-        }
-        return shares;
-    }
-
     @Test
     void recordingHoldsTheZeekStacksWithTheGroundTruthShares(@TempDir Path dir) throws Exception {
         Path jfr = dir.resolve("out.jfr");
         Map<String, Double> truth;
-        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "10")) {
-            Cli.Result r = Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "8", "--rate", "500",
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "15")) {
+            Cli.Result r = Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "12", "--rate", "500",
                     "--jfr", jfr.toString(), "--no-cache");
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.err().contains("top functions"), r.err());
             assertTrue(zeek.awaitExit(15_000));
-            truth = truthShares(zeek.lines());
+            truth = GroundTruth.parse(zeek.lines()).busyShares();
         }
         List<RecordedEvent> samples = Recordings.samples(jfr);
-        assertTrue(samples.size() > 2000, samples.size() + " samples");
+        assertTrue(samples.size() > 2500, samples.size() + " samples");
         boolean sawRecursion = false;
         for (RecordedEvent e : samples) {
             String kind = e.getString("kind");
@@ -88,8 +59,7 @@ class RecordCommandTest {
         assertTrue(sawRecursion, "the recursion stack was recorded exactly");
         // Shares of busy time: a sampler that competes with Zeek for a loaded machine's cores gets
         // the CPU more easily while Zeek sleeps, which inflates idle time alone.
-        truth = withoutIdle(truth);
-        Map<String, Double> sampled = withoutIdle(Recordings.shares(samples));
+        Map<String, Double> sampled = Recordings.busyShares(samples);
         StringBuilder report = new StringBuilder();
         truth.forEach((k, v) -> report.append(String.format("%s truth %.1f sampled %.1f%n", k, v, sampled.getOrDefault(k, 0.0))));
         for (Map.Entry<String, Double> e : truth.entrySet()) {
@@ -221,18 +191,6 @@ class RecordCommandTest {
             Thread.sleep(100);
         }
         throw new AssertionError("zeek-spy did not print '" + text + "': " + Files.readString(dir.resolve("stderr.txt")));
-    }
-
-    /** The shares of non-idle time, in percent. */
-    static Map<String, Double> withoutIdle(Map<String, Double> shares) {
-        double busy = 100 - shares.getOrDefault("<idle>", 0.0);
-        Map<String, Double> out = new HashMap<>();
-        shares.forEach((k, v) -> {
-            if (!k.equals("<idle>")) {
-                out.put(k, 100 * v / busy);
-            }
-        });
-        return out;
     }
 
     static int tracerOf(int pid) throws Exception {

@@ -41,16 +41,24 @@ final class Recordings {
         return frames;
     }
 
-    /** Percent of samples by innermost function (script samples) or by kind. */
-    static Map<String, Double> shares(List<RecordedEvent> samples) {
+    /**
+     * Percent of the non-idle samples by innermost function (script samples) or by kind, the
+     * keys of {@link zeekspy.testing.GroundTruth#busyShares()}.
+     */
+    static Map<String, Double> busyShares(List<RecordedEvent> samples) {
         Map<String, Long> counts = new HashMap<>();
+        long busy = 0;
         for (RecordedEvent e : samples) {
             String kind = e.getString(ZeekJfrFormat.FIELD_KIND);
-            String key = "script".equals(kind) ? zeekStack(e).get(0).function() : "<" + kind + ">";
-            counts.merge(key, 1L, Long::sum);
+            if (!"idle".equals(kind)) {
+                counts.merge("script".equals(kind) ? zeekStack(e).get(0).function() : "<" + kind + ">", 1L, Long::sum);
+                busy++;
+            }
         }
         Map<String, Double> shares = new HashMap<>();
-        counts.forEach((k, v) -> shares.put(k, 100.0 * v / samples.size()));
+        for (Map.Entry<String, Long> c : counts.entrySet()) {
+            shares.put(c.getKey(), 100.0 * c.getValue() / busy);
+        }
         return shares;
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import zeekspy.layout.LayoutResolver;
+import zeekspy.testing.GroundTruth;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 

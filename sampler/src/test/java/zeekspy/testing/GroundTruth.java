@@ -1,16 +1,16 @@
-package zeekspy.sampling;
+package zeekspy.testing;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The inferior's own account of where its time went ({@code truth} lines of {@code --run}). */
-record GroundTruth(Map<String, Double> shareByLeaf, long signals) {
-    static final String NATIVE = "<native>";
-    static final String IDLE = "<idle>";
+public record GroundTruth(Map<String, Double> shareByLeaf, long signals) {
+    public static final String NATIVE = "<native>";
+    public static final String IDLE = "<idle>";
 
     /** Percent of non-idle time. */
-    Map<String, Double> busyShares() {
+    public Map<String, Double> busyShares() {
         double busy = 100 - shareByLeaf.getOrDefault(IDLE, 0.0);
         Map<String, Double> out = new HashMap<>();
         shareByLeaf.forEach((k, v) -> {
@@ -21,7 +21,7 @@ record GroundTruth(Map<String, Double> shareByLeaf, long signals) {
         return out;
     }
 
-    static GroundTruth parse(List<String> lines) {
+    public static GroundTruth parse(List<String> lines) {
         Map<String, Long> nanos = new HashMap<>();
         long signals = -1;
         long total = 0;
