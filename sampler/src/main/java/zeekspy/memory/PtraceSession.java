@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * thread of the tracer's process without consuming them, and wakes the tracer thread to handle
  * them; so neither thread polls. Memory may be read from any thread with
  * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
- * keeps thread hand-offs out of the pause.
+ * keeps thread hand-offs out of the pause. A sampling loop can run on the tracer thread itself
+ * with {@link #drive}, so that a pause needs no hand-off at all. The watcher, woken by the stop
+ * of a pause, only waits for the tracer to take it and does not disturb the tracer.
  *
  * <p>Attaching uses PTRACE_SEIZE with only PTRACE_O_TRACEEXEC, so the tracee runs on unchanged
  * and keeps running if zeek-spy dies, even by SIGKILL (the kernel then detaches it).
@@ -99,6 +101,10 @@ public final class PtraceSession implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final int[] status = new int[1];
     private volatile boolean closing;
+    /** Set while the tracer is taking or holding a pause: a stop the watcher sees then is the pause's. */
+    private volatile boolean pausing;
+    /** Stops and exits the tracer has consumed with waitpid. */
+    private volatile long reaped;
 
     // Written on the tracer thread only.
     private volatile State state = State.SEIZING;
@@ -234,6 +240,55 @@ public final class PtraceSession implements AutoCloseable {
     }
 
     /**
+     * Runs {@code loop} on the tracer thread and returns its result, so that the loop's
+     * {@link #pause(Runnable)} calls need no thread hand-off. The loop must wait only with
+     * {@link #sleepUntil(long)}, and call it at least once between pauses: it serves the session
+     * (signals, job control, exit, other threads' requests), which waits while the loop works.
+     */
+    public <T> T drive(Callable<T> loop) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("drive called on the tracer thread");
+        }
+        return onTracer(loop);
+    }
+
+    /**
+     * Inside {@link #drive}: waits until {@code deadline} ({@link System#nanoTime()}) or
+     * a {@link #wakeUp()}, handling the session's work as it comes; no polling. With the
+     * deadline past, it only handles the work already waiting.
+     */
+    public void sleepUntil(long deadline) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("sleepUntil called outside drive");
+        }
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Runnable task;
+            try {
+                task = left > 0 ? tasks.poll(left, TimeUnit.NANOSECONDS) : tasks.poll();
+            } catch (InterruptedException e) {
+                return; // close(): let the loop see that the session is over
+            }
+            if (task == null) {
+                if (left <= 0) {
+                    return;
+                }
+            } else if (task == WAKE_UP) {
+                return;
+            } else {
+                task.run();
+            }
+        }
+    }
+
+    /** Makes the current or next {@link #sleepUntil} return; any thread. */
+    public void wakeUp() {
+        tasks.add(WAKE_UP);
+    }
+
+    private static final Runnable WAKE_UP = () -> { };
+
+    /**
      * Detaches from the tracee, which goes on running (or stays stopped if job control
      * stopped it). Does nothing when the session has already ended.
      *
@@ -346,6 +401,7 @@ public final class PtraceSession implements AutoCloseable {
     private void watch() {
         byte[] siginfo = new byte[128];
         while (state != State.ENDED && !closing) {
+            long reapedBefore = reaped;
             int r = LibC.waitid(LibC.P_PID, pid, siginfo, LibC.WEXITED | LibC.WSTOPPED | LibC.__WALL | LibC.WNOWAIT);
             int errno = r < 0 ? LibC.errno() : 0;
             if (errno == LibC.EINTR) {
@@ -353,6 +409,9 @@ public final class PtraceSession implements AutoCloseable {
             }
             if (state == State.ENDED || closing) {
                 return;
+            }
+            if (errno == 0 && pausing && siginfoCode(siginfo) == CLD_TRAPPED && awaitReaped(reapedBefore)) {
+                continue; // the stop of a pause, taken by the tracer: nothing to hand over
             }
             boolean handled;
             try {
@@ -369,6 +428,34 @@ public final class PtraceSession implements AutoCloseable {
                 LockSupport.parkNanos(100_000);
             }
         }
+    }
+
+    /**
+     * For the watcher, after it saw a ptrace stop during a pause: waits until the tracer has
+     * consumed a stop since {@code before} (true), or the pause is over (false). The tracer
+     * polls for the stop it caused, so this takes microseconds; yielding is cheaper than a
+     * hand-off.
+     */
+    private boolean awaitReaped(long before) {
+        long start = System.nanoTime();
+        while (pausing && state != State.ENDED && !closing) {
+            if (reaped != before) {
+                return true;
+            }
+            if (System.nanoTime() - start < SPIN_NANOS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+        return reaped != before;
+    }
+
+    private static final int CLD_TRAPPED = 4;
+
+    /** si_code of a siginfo_t filled by waitid (after si_signo and si_errno). */
+    private static int siginfoCode(byte[] siginfo) {
+        return java.nio.ByteBuffer.wrap(siginfo).order(java.nio.ByteOrder.nativeOrder()).getInt(8);
     }
 
     /** On the tracer thread, for the watcher: handles what waitpid reports now; whether anything. */
@@ -450,6 +537,15 @@ public final class PtraceSession implements AutoCloseable {
                 break;
         }
         pauseStart = System.nanoTime();
+        pausing = true;
+        Result result = takeStop();
+        if (!result.stopped()) {
+            pausing = false;
+        }
+        return result;
+    }
+
+    private Result takeStop() {
         // A stop reported already (a signal, a late interrupt) serves as this pause; interrupting
         // a stopped tracee would only queue another trap for after the resume.
         int found = poll();
@@ -499,6 +595,7 @@ public final class PtraceSession implements AutoCloseable {
         long result = LibC.ptrace(request, pid, 0, resumeSignal);
         int errno = LibC.errno();
         state = State.RUNNING;
+        pausing = false;
         if (result < 0) {
             vanished(errno);
         } else if (resumeSignal != 0) {
@@ -597,6 +694,7 @@ public final class PtraceSession implements AutoCloseable {
         while (true) {
             int r = LibC.waitpid(pid, status, LibC.__WALL | LibC.WNOHANG);
             if (r == pid) {
+                reaped++; // only the tracer thread writes it
                 return WAIT_FOUND;
             }
             if (r == 0) {
@@ -693,6 +791,7 @@ public final class PtraceSession implements AutoCloseable {
         endMessage = message;
         endResult = result;
         state = State.ENDED;
+        pausing = false;
         return result;
     }
 }

@@ -17,9 +17,10 @@ import zeekspy.stack.StackReader;
  * the previous samples cost; ticks that are already past when the sampler gets to them are
  * counted as missed, not taken late.
  *
- * <p>Blocking mode stops Zeek's main thread for each sample (ptrace interrupt, read, continue;
- * all on the session's tracer thread). Non-blocking mode never stops Zeek: it reads while Zeek
- * runs and counts samples whose stack changed meanwhile as torn.
+ * <p>Blocking mode stops Zeek's main thread for each sample (ptrace interrupt, read, continue).
+ * Its loop runs on the session's tracer thread ({@link PtraceSession#drive}), so a sample needs
+ * no thread hand-off; the sink is called there too. Non-blocking mode never stops Zeek: it
+ * reads while Zeek runs and counts samples whose stack changed meanwhile as torn.
  */
 public final class Sampler {
     /** How samples are taken. */
@@ -45,8 +46,14 @@ public final class Sampler {
         }
     }
 
-    /** Sleeping is imprecise by ~50 µs; the last stretch before a tick is spun. */
+    /** Sleeping is imprecise by ~50 µs; at short periods the last stretch before a tick is spun. */
     private static final long SPIN_NANOS = 60_000;
+    /**
+     * Periods from which a tick may start a sleep's imprecision late instead: spinning would
+     * cost 60 µs of CPU a tick (0.6% of a core at 100 Hz) to move the sample by less than a
+     * tenth of the period, where the sample's time stays the tick's.
+     */
+    private static final long NO_SPIN_PERIOD_NANOS = 1_000_000;
 
     private final ZeekProcess process;
     private final Options options;
@@ -56,7 +63,7 @@ public final class Sampler {
     private final List<ScriptFrame> frames = new ArrayList<>();
     private volatile boolean stopRequested;
     private volatile Thread runner;
-    private PtraceSession session;
+    private volatile PtraceSession session;
     private String endReason;
 
     // Result of the sample being taken, written inside the pause.
@@ -77,6 +84,7 @@ public final class Sampler {
         try {
             if (options.mode() == Mode.BLOCKING) {
                 session = PtraceSession.seize(process.pid());
+                return session.drive(this::loop);
             }
             return loop();
         } finally {
@@ -91,7 +99,7 @@ public final class Sampler {
         runner = Thread.currentThread();
         session = seized;
         try {
-            return loop();
+            return session.drive(this::loop);
         } finally {
             session.close();
         }
@@ -103,6 +111,10 @@ public final class Sampler {
         Thread t = runner;
         if (t != null) {
             LockSupport.unpark(t);
+        }
+        PtraceSession s = session;
+        if (s != null) {
+            s.wakeUp();
         }
     }
 
@@ -157,15 +169,27 @@ public final class Sampler {
         return reason;
     }
 
-    /** Sleeps, then spins, until {@code due}; false if asked to stop meanwhile. */
+    /**
+     * Sleeps, then at short periods spins, until {@code due}; false if asked to stop meanwhile.
+     * In blocking mode it runs on the tracer thread and sleeps in the session, which serves
+     * the tracee meanwhile.
+     */
     private boolean waitUntil(long due) {
+        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS ? 0 : SPIN_NANOS;
+        PtraceSession tracer = session;
         while (!stopRequested) {
+            if (tracer != null) {
+                // Serves the tracee's signals meanwhile, and at least once a tick when late.
+                tracer.sleepUntil(due - spin);
+            }
             long left = due - System.nanoTime();
             if (left <= 0) {
                 return true;
             }
-            if (left > SPIN_NANOS) {
-                LockSupport.parkNanos(left - SPIN_NANOS);
+            if (left > spin) {
+                if (tracer == null) {
+                    LockSupport.parkNanos(left - spin);
+                }
             } else {
                 Thread.onSpinWait();
             }

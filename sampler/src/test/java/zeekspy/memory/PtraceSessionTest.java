@@ -97,6 +97,76 @@ class PtraceSessionTest {
     }
 
     @Test
+    void driveLoopPausesWithoutLosingSignalsAndForwardsThemWhileItSleeps() throws Exception {
+        try (Helper helper = Helper.start("spin"); PtraceSession session = PtraceSession.seize(helper.pid);
+                ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
+            int signals = 500;
+            AtomicReference<Throwable> senderFailure = new AtomicReference<>();
+            Thread sender = new Thread(() -> {
+                try (ProcessVmMemory m = ProcessVmMemory.open(helper.pid)) {
+                    for (int i = 1; i <= signals; i++) {
+                        LibC.kill(helper.pid, LibC.SIGUSR1);
+                        long deadline = System.nanoTime() + 5_000_000_000L;
+                        while (helper.readLong(m, "usr1") < i) {
+                            if (System.nanoTime() > deadline) {
+                                throw new AssertionError("signal " + i + " was not handled");
+                            }
+                            Thread.onSpinWait();
+                        }
+                    }
+                } catch (Throwable t) {
+                    senderFailure.set(t);
+                }
+            });
+            ReadBatch batch = new ReadBatch(4, 64);
+            batch.add(helper.address("ticks"), 8);
+            sender.start();
+            int stopped = session.drive(() -> {
+                int n = 0;
+                for (int i = 0; i < 5_000; i++) {
+                    if (session.pause(() -> memory.read(batch)) == PtraceSession.Result.STOPPED) {
+                        n++;
+                    }
+                    session.sleepUntil(System.nanoTime() + 50_000);
+                }
+                return n;
+            });
+            sender.join();
+            if (senderFailure.get() != null) {
+                throw new AssertionError(senderFailure.get().getMessage(), senderFailure.get());
+            }
+            assertEquals(5_000, stopped);
+
+            // Between ticks far apart, a signal is forwarded at once, not at the next tick.
+            long usr1 = helper.readLong(memory, "usr1");
+            long[] forwardedAfterMillis = {-1};
+            long slept = session.drive(() -> {
+                long t0 = System.nanoTime();
+                LibC.kill(helper.pid, LibC.SIGUSR1);
+                Thread waker = new Thread(() -> {
+                    try {
+                        waitUntil(() -> helper.readLong(memory, "usr1") > usr1, "signal handled while the loop sleeps");
+                        forwardedAfterMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    session.wakeUp();
+                });
+                waker.start();
+                session.sleepUntil(t0 + 20_000_000_000L);
+                waker.join();
+                return (System.nanoTime() - t0) / 1_000_000;
+            });
+            assertTrue(forwardedAfterMillis[0] >= 0 && forwardedAfterMillis[0] < 1_000, "forwarded after " + forwardedAfterMillis[0] + " ms");
+            assertTrue(slept < 10_000, "wakeUp ended the sleep, after " + slept + " ms");
+            session.detach();
+            Map<String, Long> counts = helper.finish();
+            assertEquals(signals + 1, counts.get("usr1"), "signals counted by the helper");
+            assertEquals(signals + 1, session.forwardedSignals());
+        }
+    }
+
+    @Test
     void jobControlStopIsKeptUntilSigcont() throws Exception {
         try (Helper helper = Helper.start("spin"); PtraceSession session = PtraceSession.seize(helper.pid);
                 ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
