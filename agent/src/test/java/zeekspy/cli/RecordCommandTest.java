@@ -71,7 +71,7 @@ class RecordCommandTest {
     }
 
     @Test
-    void theJdkJfrToolReadsTheRecording(@TempDir Path dir) throws Exception {
+    void theJdkJfrToolAndJmcReadTheRecording(@TempDir Path dir) throws Exception {
         Path jfr = dir.resolve("tool.jfr");
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "9.0", ""), "--run", "4")) {
             assertEquals(0, Cli.run("record", "--pid", Integer.toString(zeek.pid()), "--duration", "2", "--jfr", jfr.toString(),
@@ -83,6 +83,7 @@ class RecordCommandTest {
         assertTrue(summary.contains("zeek.Process"), summary);
         String print = MiniZeek.run(List.of(tool.toString(), "print", "--events", "zeek.Sample", jfr.toString()), 60);
         assertTrue(print.contains("pid = "), print.substring(0, Math.min(2000, print.length())));
+        assertEquals(Recordings.samples(jfr).size(), jmcSampleCount(jfr), "JMC's parser reads every zeek.Sample");
     }
 
     @Test
@@ -165,6 +166,30 @@ class RecordCommandTest {
         assertOneLineError(Cli.run("record"), 2, "zeek-spy: give exactly one of --pid PID, --all, or -- ZEEK-COMMAND");
         assertOneLineError(Cli.run("record", "--pid", Long.toString(ProcessHandle.current().pid()), "--jfr",
                 dir.resolve("y.jfr").toString()), 1, "zeek-spy: process " + ProcessHandle.current().pid());
+    }
+
+    /** The zeek.Sample events JDK Mission Control's own parser finds, with a Zeek frame on top. */
+    static long jmcSampleCount(Path jfr) throws Exception {
+        var items = org.openjdk.jmc.flightrecorder.JfrLoaderToolkit.loadEvents(jfr.toFile())
+                .apply(org.openjdk.jmc.common.item.ItemFilters.type(zeekspy.convert.ZeekJfrFormat.SAMPLE_EVENT));
+        long n = 0;
+        for (var iterable : items) {
+            var stack = org.openjdk.jmc.flightrecorder.JfrAttributes.EVENT_STACKTRACE.getAccessor(iterable.getType());
+            for (var item : iterable) {
+                var top = stack.getMember(item).getFrames().get(0).getMethod();
+                assertTrue(top.getType().getFullName().startsWith("zeek."), top.getType().getFullName());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void allWithNoZeekRunningSaysSo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(zeekspy.memory.ProcFs.findByExeName("zeek").isEmpty(),
+                "a process named zeek runs on this machine");
+        assertOneLineError(Cli.run("record", "--all", "--duration", "1"), 1,
+                "zeek-spy: no Zeek process is running (no process whose executable is named zeek)");
     }
 
     static void assertOneLineError(Cli.Result r, int code, String prefix) {
