@@ -1,9 +1,5 @@
 package zeekspy.layout;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,31 +88,16 @@ final class DwarfLayoutRules {
     }
 
     private static List<Rule> load() {
-        String text;
-        try (InputStream in = DwarfLayoutRules.class.getResourceAsStream("/zeekspy/dwarf-members.txt")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         List<Rule> rules = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            LayoutField field = LayoutField.byKey(line.substring(0, eq).strip());
-            String spec = line.substring(eq + 1).strip();
-            boolean optional = spec.endsWith("?");
-            if (optional) {
-                spec = spec.substring(0, spec.length() - 1);
-            }
+        DataResource.entries("/zeekspy/dwarf-members.txt").forEach((key, value) -> {
+            boolean optional = value.endsWith("?");
+            String spec = optional ? value.substring(0, value.length() - 1) : value;
             List<Lookup> candidates = new ArrayList<>();
             for (String c : spec.split("\\|")) {
                 candidates.add(parseLookup(c.strip()));
             }
-            rules.add(new Rule(field, List.copyOf(candidates), optional));
-        }
+            rules.add(new Rule(LayoutField.byKey(key), List.copyOf(candidates), optional));
+        });
         return List.copyOf(rules);
     }
 

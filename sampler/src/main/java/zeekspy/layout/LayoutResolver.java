@@ -145,16 +145,9 @@ public final class LayoutResolver {
     }
 
     /** The container offsets of the C++ library, from {@code zeekspy/abi-<library>.txt}. */
-    private static void applyAbi(Layout.Builder b, StringAbi abi) throws IOException {
-        String name = "/zeekspy/abi-" + abi.key() + ".txt";
-        try (var in = LayoutResolver.class.getResourceAsStream(name)) {
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                int eq = line.indexOf('=');
-                if (!line.startsWith("#") && eq > 0) {
-                    b.set(LayoutField.byKey(line.substring(0, eq).strip()), Long.parseLong(line.substring(eq + 1).strip()));
-                }
-            }
-        }
+    private static void applyAbi(Layout.Builder b, StringAbi abi) {
+        DataResource.entries("/zeekspy/abi-" + abi.key() + ".txt")
+                .forEach((key, value) -> b.set(LayoutField.byKey(key), Long.parseLong(value)));
     }
 
     /** Adapts the DWARF reader's types to the rules' questions. */

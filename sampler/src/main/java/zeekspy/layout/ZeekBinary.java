@@ -1,8 +1,6 @@
 package zeekspy.layout;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -170,23 +168,14 @@ public final class ZeekBinary {
     }
 
     private static Map<String, List<String>> loadSymbolCandidates() {
-        try (InputStream in = ZeekBinary.class.getResourceAsStream("/zeekspy/zeek-symbols.txt")) {
-            Map<String, List<String>> m = new LinkedHashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int eq = line.indexOf('=');
-                List<String> names = new ArrayList<>();
-                for (String n : line.substring(eq + 1).split("\\|")) {
-                    names.add(n.strip());
-                }
-                m.put(line.substring(0, eq).strip(), List.copyOf(names));
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        DataResource.entries("/zeekspy/zeek-symbols.txt").forEach((key, value) -> {
+            List<String> names = new ArrayList<>();
+            for (String n : value.split("\\|")) {
+                names.add(n.strip());
             }
-            return m;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            m.put(key, List.copyOf(names));
+        });
+        return m;
     }
 }
