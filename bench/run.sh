@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
-mvn -q -B -DskipTests install >/dev/null
+mvn -q -B -Dstyle.color=never -DskipTests install >/dev/null
 cp_of() { # the test classpath of a module
-  (cd "$1" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
+  local out; out=$(mktemp)
+  (cd "$1" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$out" -Dmdep.includeScope=test >/dev/null)
+  cat "$out"; rm -f "$out"
 }
 run() { # module main-class args...
   local module=$1 cls=$2; shift 2

@@ -81,6 +81,18 @@ public final class LibC {
 
     public static native String strerror(int errnum);
 
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+
+    /** open(2). */
+    public static native int open(String path, int flags);
+
+    /** pread(2) into native memory at address {@code buf}. */
+    public static native long pread(int fd, long buf, long count, long offset);
+
+    /** close(2). */
+    public static native int close(int fd);
+
     /** The errno left by the last native call of this thread. */
     public static int errno() {
         return Native.getLastError();

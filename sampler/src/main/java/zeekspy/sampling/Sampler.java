@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import zeekspy.memory.ProcessGoneException;
 import zeekspy.memory.PtraceSession;
+import zeekspy.memory.SyscallProbe;
 import zeekspy.stack.ScriptFrame;
 import zeekspy.stack.StackError;
 import zeekspy.stack.StackReader;
@@ -54,6 +55,13 @@ public final class Sampler {
      * tenth of the period, where the sample's time stays the tick's.
      */
     private static final long NO_SPIN_PERIOD_NANOS = 1_000_000;
+    /**
+     * Before the first tick, the stack is read this many times (at most {@link #WARM_UP_NANOS})
+     * without stopping Zeek, so that the JIT has compiled the code that later runs while Zeek is
+     * stopped: at 100 Hz it would otherwise take about a minute of slow, interpreted pauses.
+     */
+    private static final int WARM_UP_READS = 12_000;
+    private static final long WARM_UP_NANOS = 150_000_000;
 
     private final ZeekProcess process;
     private final Options options;
@@ -65,6 +73,8 @@ public final class Sampler {
     private volatile Thread runner;
     private volatile PtraceSession session;
     private String endReason;
+    private SyscallProbe syscallProbe;
+    private long syscallsBefore;
 
     // Result of the sample being taken, written inside the pause.
     private StackError sampleError;
@@ -136,6 +146,37 @@ public final class Sampler {
     }
 
     private String loop() {
+        try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid())) {
+            syscallProbe = probe;
+            warmUp();
+            syscallsBefore = process.memory().syscalls();
+            return tick();
+        } catch (ProcessGoneException e) {
+            return ended(e.getMessage());
+        }
+    }
+
+    /**
+     * Reads with a reader of its own, whose caches are then dropped: a read of a running Zeek
+     * may be torn, and its garbage must not stay cached for the samples.
+     */
+    private void warmUp() {
+        StackReader scratch = process.newStackReader(options.maxDepth());
+        List<ScriptFrame> discarded = new ArrayList<>();
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        PtraceSession tracer = session;
+        for (int i = 0; i < WARM_UP_READS && !stopRequested && System.nanoTime() < end; i++) {
+            if (scratch.read(discarded) == StackError.PROCESS_GONE) {
+                return;
+            }
+            ThreadActivity.of(syscallProbe);
+            if (tracer != null && i % 16 == 0) {
+                tracer.sleepUntil(System.nanoTime()); // a signal to Zeek must not wait for the warm-up
+            }
+        }
+    }
+
+    private String tick() {
         long period = options.periodNanos();
         long start = System.nanoTime();
         long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
@@ -165,7 +206,7 @@ public final class Sampler {
 
     private String ended(String reason) {
         endReason = reason;
-        statistics.syscalls(process.memory().syscalls());
+        statistics.syscalls(process.memory().syscalls() - syscallsBefore);
         return reason;
     }
 
@@ -249,6 +290,6 @@ public final class Sampler {
         if (!frames.isEmpty()) {
             return SampleKind.SCRIPT;
         }
-        return ThreadActivity.of(process.pid());
+        return ThreadActivity.of(syscallProbe);
     }
 }

@@ -1,7 +1,7 @@
 package zeekspy.sampling;
 
 import java.util.OptionalInt;
-import zeekspy.memory.ProcFs;
+import zeekspy.memory.SyscallProbe;
 
 /**
  * Tells "busy in C++" from "waiting" for a sample with no script running, from what the kernel
@@ -26,13 +26,9 @@ final class ThreadActivity {
      * if it runs, is runnable, or does another system call. The same test serves stopped and
      * running threads: the scheduler state alone ("S") also counts short non-waiting calls as idle.
      */
-    static SampleKind of(int pid) {
-        try {
-            OptionalInt syscall = ProcFs.currentSyscall(pid, pid);
-            return syscall.isPresent() && isWaiting(syscall.getAsInt()) ? SampleKind.IDLE : SampleKind.NATIVE;
-        } catch (RuntimeException e) {
-            return SampleKind.NATIVE;
-        }
+    static SampleKind of(SyscallProbe mainThread) {
+        OptionalInt syscall = mainThread.current();
+        return syscall.isPresent() && isWaiting(syscall.getAsInt()) ? SampleKind.IDLE : SampleKind.NATIVE;
     }
 
     private static boolean isWaiting(int syscall) {

@@ -1,11 +1,13 @@
 package zeekspy.sampling;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import zeekspy.layout.LayoutCache;
 import zeekspy.layout.LayoutResolver;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SpawnedProcess;
@@ -20,6 +22,7 @@ import zeekspy.testing.RunningInferior;
  */
 public final class SamplingBench {
     private static final LayoutResolver.Options NO_CACHE = new LayoutResolver.Options(null, null, List.of());
+    private static final int ROUNDS = 11;
     private static final com.sun.management.OperatingSystemMXBean OS =
             ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
 
@@ -47,7 +50,6 @@ public final class SamplingBench {
     }
 
     private static void row(ZeekProcess process, Sampler.Mode mode, double rate, Duration d) {
-        long syscalls0 = process.memory().syscalls();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         Sampler s = new Sampler(process, new Sampler.Options(rate, d, mode, 256), sample -> { });
@@ -55,7 +57,7 @@ public final class SamplingBench {
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
         SamplerStatistics.Snapshot st = s.statistics().snapshot();
-        double perSample = (double) (process.memory().syscalls() - syscalls0) / Math.max(1, st.samples());
+        double perSample = (double) st.syscalls() / Math.max(1, st.samples());
         System.out.printf("| %s | %.0f Hz | %d | %d | %s | %s | %s | %s | %.1f | %.2f%% |%n", mode.name().toLowerCase(), rate,
                 st.samples(), st.missedTicks(), us(mode == Sampler.Mode.BLOCKING ? st.pauseP50() : 0),
                 us(mode == Sampler.Mode.BLOCKING ? st.pauseP99() : 0), us(st.sampleTimeP50()), us(st.sampleTimeP99()),
@@ -94,53 +96,68 @@ public final class SamplingBench {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Wall time of a fixed amount of inferior work, unprofiled and profiled, interleaved rounds. */
+    /**
+     * The inferior's own time for a fixed amount of work, unprofiled and profiled, in interleaved
+     * rounds; the slowdown is the median of each round's ratio to its unprofiled run, which
+     * cancels the machine's slow drifts. The layout comes from a cache, as after a first run.
+     */
     private static void slowdown(Path bin) throws Exception {
         double[] rates = {0, 100, 1000};
+        LayoutResolver.Options cached = NO_CACHE.withCache(new LayoutCache(Files.createTempDirectory("zeek-spy-bench")));
+        workSeconds(bin, 1000, cached); // warms this JVM and fills the cache
         List<List<Double>> times = new ArrayList<>();
+        List<List<Double>> ratios = new ArrayList<>();
         for (int i = 0; i < rates.length; i++) {
             times.add(new ArrayList<>());
+            ratios.add(new ArrayList<>());
         }
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
+            double base = 0;
             for (int i = 0; i < rates.length; i++) {
-                times.get(i).add(workSeconds(bin, rates[i]));
+                double t = workSeconds(bin, rates[i], cached);
+                base = i == 0 ? t : base;
+                times.get(i).add(t);
+                ratios.get(i).add(t / base);
             }
         }
-        double base = median(times.get(0));
-        System.out.println("| inferior workload (`--iterations 300`, 5 interleaved rounds) | median wall time | vs unprofiled |");
-        System.out.println("|---|---|---|");
+        System.out.println("| inferior workload (`--iterations 300`, its own work time, " + ROUNDS
+                + " interleaved rounds) | median | slowdown (median of the rounds' ratios) | ratios' quartiles |");
+        System.out.println("|---|---|---|---|");
         for (int i = 0; i < rates.length; i++) {
-            double m = median(times.get(i));
-            System.out.printf("| %s | %.3f s | %+.2f%% |%n", rates[i] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[i]),
-                    m, 100 * (m / base - 1));
+            List<Double> r = ratios.get(i);
+            System.out.printf("| %s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n",
+                    rates[i] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[i]), quantile(times.get(i), 0.5),
+                    100 * (quantile(r, 0.5) - 1), 100 * (quantile(r, 0.25) - 1), 100 * (quantile(r, 0.75) - 1));
         }
         System.out.println();
     }
 
-    private static double workSeconds(Path bin, double rate) throws Exception {
-        // Started by posix_spawn so that it can be traced from the first instruction; its
-        // stdout (the work-elapsed line) is not needed: the wall time is measured here.
+    /** The work time the inferior reports ({@code work-elapsed}), sampled at {@code rate} (0: not sampled). */
+    private static double workSeconds(Path bin, double rate, LayoutResolver.Options layouts) throws Exception {
+        // Started by posix_spawn so that it can be traced from the first instruction.
+        Path out = Files.createTempFile("zeek-spy-bench", ".out");
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" --iterations 300 --workload deep"
-                + " --depth 9 >/dev/null", bin.toString()));
-        long t0 = System.nanoTime();
+                + " --depth 9 >\"$1\"", bin.toString(), out.toString()));
         Thread sampling = null;
         if (rate > 0) {
             waitForExec(child.pid(), bin); // the shell's exec would end a session begun before it
             PtraceSession session = PtraceSession.seize(child);
-            ZeekProcess p = ZeekProcess.open(child.pid(), NO_CACHE);
+            ZeekProcess p = ZeekProcess.open(child.pid(), layouts);
             Sampler s = new Sampler(p, new Sampler.Options(rate, null, Sampler.Mode.BLOCKING, 256), sample -> { });
             sampling = new Thread(() -> s.run(session));
             sampling.start();
         }
         int code = child.waitFor();
-        double seconds = (System.nanoTime() - t0) / 1e9;
         if (sampling != null) {
             sampling.join();
         }
         if (code != 0) {
             throw new IllegalStateException("inferior failed: " + code);
         }
-        return seconds;
+        String elapsed = Files.readAllLines(out).stream().filter(l -> l.startsWith("work-elapsed\t")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the inferior printed no work-elapsed line"));
+        Files.delete(out);
+        return Long.parseLong(elapsed.substring(elapsed.indexOf('\t') + 1).trim()) / 1e9;
     }
 
     private static void waitForExec(int pid, Path bin) throws InterruptedException {
@@ -149,9 +166,9 @@ public final class SamplingBench {
         }
     }
 
-    private static double median(List<Double> xs) {
+    private static double quantile(List<Double> xs, double q) {
         double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
-        return a[a.length / 2];
+        return a[(int) Math.round(q * (a.length - 1))];
     }
 }
