@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
@@ -76,10 +77,60 @@ public final class Converter {
             throw new ConversionException("no input recordings");
         }
         JfrStackReader reader = new JfrStackReader(options, source);
+        List<String> recovered = new ArrayList<>();
         for (Path input : inputs) {
-            reader.read(input);
+            Path copy = recoveredCopy(input);
+            try {
+                reader.read(copy == null ? input : copy);
+                if (copy != null) {
+                    recovered.add(input + " was not finished (the recording process died): read the chunks JFR had"
+                            + " flushed, up to about a second before it died");
+                }
+            } finally {
+                deleteRecovered(copy);
+            }
         }
-        return reader.finish();
+        StackProfile profile = reader.finish();
+        profile.warnings.addAll(0, recovered);
+        return profile;
+    }
+
+    /**
+     * A readable copy of an input that JFR did not finish (a repository directory, zeek-spy's
+     * {@code .part} directory, a cut-short file), named like the recording; null for a
+     * finished recording.
+     */
+    private static Path recoveredCopy(Path input) throws ConversionException {
+        try {
+            boolean directory = Files.isDirectory(input);
+            if (!directory && !(Files.isRegularFile(input) && !RecordingRecovery.isComplete(input))) {
+                return null;
+            }
+            String name = input.toAbsolutePath().normalize().getFileName().toString();
+            name = name.endsWith(".jfr.part") ? name.substring(0, name.length() - 5) : name.endsWith(".jfr") ? name : name + ".jfr";
+            Path copy = Files.createTempDirectory("zeek-spy-recovered-").resolve(name);
+            try {
+                RecordingRecovery.recover(input, copy);
+            } catch (IOException | RuntimeException e) {
+                deleteRecovered(copy);
+                throw e;
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new ConversionException(input + " cannot be read: " + JfrStackReader.oneLine(e), e);
+        }
+    }
+
+    private static void deleteRecovered(Path copy) {
+        if (copy == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(copy);
+            Files.deleteIfExists(copy.getParent());
+        } catch (IOException ignored) {
+            // A temporary file left behind; the conversion itself succeeded.
+        }
     }
 
     private static void write(StackProfile profile, OutputFormat format, ConvertOptions options, OutputStream out)
