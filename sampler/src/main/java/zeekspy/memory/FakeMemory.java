@@ -8,6 +8,10 @@ import java.util.Objects;
  * An in-memory process image for tests and fuzzing: mapped regions of bytes, everything else
  * unmapped. Reads behave as {@link ProcessVmMemory}: they stop at the first unmapped byte, and
  * one batch counts as one system call. Values are stored little-endian.
+ *
+ * <p>For hostile-memory tests it also counts every read request and byte asked for, can make
+ * ranges unreadable without unmapping them (a mapping that ends mid-object), and can run an
+ * action after each read (memory that changes while it is being read).
  */
 public final class FakeMemory implements ProcessMemory {
     private static final long ALLOCATION_GAP = 4096;
@@ -16,6 +20,11 @@ public final class FakeMemory implements ProcessMemory {
     private byte[][] regions = new byte[0][];
     private long nextAllocation = 0x10_0000L;
     private long syscalls;
+    private long requests;
+    private long bytesRequested;
+    private long[] holeStarts = new long[0];
+    private long[] holeEnds = new long[0];
+    private Runnable afterRead;
     private boolean gone;
     private final int pid;
 
@@ -89,19 +98,62 @@ public final class FakeMemory implements ProcessMemory {
     }
 
     public FakeMemory putLong(long address, long value) {
-        byte[] bytes = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            bytes[i] = (byte) (value >>> (8 * i));
-        }
-        return putBytes(address, bytes);
+        return putLittleEndian(address, value, 8);
     }
 
     public FakeMemory putInt(long address, int value) {
-        return putBytes(address, new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
+        return putLittleEndian(address, value, 4);
     }
 
     public FakeMemory putByte(long address, int value) {
-        return putBytes(address, new byte[] {(byte) value});
+        return putLittleEndian(address, value, 1);
+    }
+
+    /** Writes the low {@code width} bytes of {@code value} little-endian, allocating nothing. */
+    public FakeMemory putLittleEndian(long address, long value, int width) {
+        checkMapped(address, width);
+        for (int k = 0; k < width; k++) {
+            int i = regionIndex(address + k);
+            regions[i][(int) (address + k - starts[i])] = (byte) (value >>> (8 * k));
+        }
+        return this;
+    }
+
+    /**
+     * The {@code width} bytes at {@code address} as a little-endian number, ignoring unreadable
+     * ranges and counting nothing: for test oracles. The range must be mapped.
+     */
+    public long peek(long address, int width) {
+        checkMapped(address, width);
+        long value = 0;
+        for (int k = 0; k < width; k++) {
+            int i = regionIndex(address + k);
+            value |= (regions[i][(int) (address + k - starts[i])] & 0xffL) << (8 * k);
+        }
+        return value;
+    }
+
+    /** {@link #peek} of 8 bytes. */
+    public long peekLong(long address) {
+        return peek(address, 8);
+    }
+
+    /** Whether all of {@code [address, address+length)} is mapped (readable or not). */
+    public boolean isMapped(long address, long length) {
+        for (long k = 0; k < length; ) {
+            int i = regionIndex(address + k);
+            if (i < 0) {
+                return false;
+            }
+            k = end(i) - address;
+        }
+        return true;
+    }
+
+    private void checkMapped(long address, int width) {
+        if (!isMapped(address, width)) {
+            throw new IllegalArgumentException("address 0x" + Long.toHexString(address) + " is not mapped");
+        }
     }
 
     /** Writes UTF-8 bytes of {@code value} and a terminating NUL. */
@@ -126,6 +178,58 @@ public final class FakeMemory implements ProcessMemory {
         return this;
     }
 
+    /** Number of mapped regions. */
+    public int regionCount() {
+        return starts.length;
+    }
+
+    /** Start of region {@code i}, in address order. */
+    public long regionStart(int i) {
+        return starts[i];
+    }
+
+    /** Length in bytes of region {@code i}. */
+    public int regionLength(int i) {
+        return regions[i].length;
+    }
+
+    /**
+     * Makes {@code [address, address+length)} unreadable while it stays mapped for writes and
+     * {@link #peek}: reads stop at its first byte, as at the end of a real mapping.
+     */
+    public FakeMemory makeUnreadable(long address, long length) {
+        holeStarts = Arrays.copyOf(holeStarts, holeStarts.length + 1);
+        holeEnds = Arrays.copyOf(holeEnds, holeEnds.length + 1);
+        holeStarts[holeStarts.length - 1] = address;
+        holeEnds[holeEnds.length - 1] = address + length;
+        return this;
+    }
+
+    /** Undoes every {@link #makeUnreadable}. */
+    public FakeMemory makeAllReadable() {
+        holeStarts = new long[0];
+        holeEnds = new long[0];
+        return this;
+    }
+
+    /**
+     * Runs {@code action} after each read or batch (null: none), as a target that keeps running
+     * while it is read. The action may write but must not read this memory.
+     */
+    public void afterEachRead(Runnable action) {
+        afterRead = action;
+    }
+
+    /** Number of read requests so far: one per single read, one per request of a batch. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Number of bytes asked for so far, read or not. */
+    public long bytesRequested() {
+        return bytesRequested;
+    }
+
     /** Makes every later read throw {@link ProcessGoneException}, as if the process had exited. */
     public void exit() {
         gone = true;
@@ -135,10 +239,13 @@ public final class FakeMemory implements ProcessMemory {
     public int read(long address, byte[] dst, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, dst.length);
         syscalls++;
+        requests++;
+        bytesRequested += length;
         if (length == 0) {
             return 0;
         }
         int n = copy(address, dst, offset, length);
+        runAfterRead();
         return n == 0 ? -1 : n;
     }
 
@@ -149,7 +256,16 @@ public final class FakeMemory implements ProcessMemory {
         byte[] data = batch.data();
         for (int i = 0; i < batch.count(); i++) {
             int length = batch.length(i);
+            requests++;
+            bytesRequested += length;
             batch.setOk(i, length == 0 || copy(batch.address(i), data, batch.offset(i), length) == length);
+        }
+        runAfterRead();
+    }
+
+    private void runAfterRead() {
+        if (afterRead != null) {
+            afterRead.run();
         }
     }
 
@@ -158,6 +274,7 @@ public final class FakeMemory implements ProcessMemory {
         if (gone) {
             throw new ProcessGoneException(pid, false);
         }
+        length = (int) Math.min(length, readableBeforeHole(address));
         int done = 0;
         int i = regionIndex(address);
         while (i >= 0 && done < length) {
@@ -172,6 +289,20 @@ public final class FakeMemory implements ProcessMemory {
             }
         }
         return done;
+    }
+
+    /** How many bytes from {@code address} on precede the first unreadable byte of a hole. */
+    private long readableBeforeHole(long address) {
+        long limit = Long.MAX_VALUE;
+        for (int h = 0; h < holeStarts.length; h++) {
+            if (Long.compareUnsigned(address - holeStarts[h], holeEnds[h] - holeStarts[h]) < 0) {
+                return 0;
+            }
+            if (Long.compareUnsigned(holeStarts[h], address) > 0) {
+                limit = Math.min(limit, holeStarts[h] - address);
+            }
+        }
+        return limit;
     }
 
     /** Index of the region containing {@code address}, or -1. */
