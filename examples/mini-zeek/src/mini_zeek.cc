@@ -7,6 +7,9 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +88,172 @@ bool time_is_up()
 	if ( now_ns() >= g_deadline_ns )
 		g_stop = 1;
 	return g_stop;
+	}
+
+// ---------------------------------------------------------------------------------
+// Safety-test options of --run: --counters, --count-sigterm, --children, --timer, --crash.
+// Their work runs on the main thread in the middle of the workload, called from the busy
+// loop of burn_ns (about every microsecond) and from the ppoll of sleep_ns, the way
+// Zeek's main loop handles its timers and child processes.
+// ---------------------------------------------------------------------------------
+std::atomic<unsigned long> g_sigterm{0};
+std::atomic<unsigned long> g_sigchld{0};
+// Advances all the time the workload runs: tests read it from memory to see progress.
+volatile unsigned long g_progress = 0;
+bool g_count_sigterm = false;
+bool g_services = false; // --children, --timer or --crash
+
+// --children MS: one short-lived child at a time. The next is forked only once the last
+// one's SIGCHLD was handled and it was reaped, so no two SIGCHLD can merge: every child
+// must be counted by the handler.
+const uint64_t SIGCHLD_LOST_AFTER_NS = 2000000000u;
+uint64_t g_child_period_ns = 0;
+pid_t g_child = 0;
+uint64_t g_child_forked_ns = 0;
+unsigned long g_sigchld_at_fork = 0;
+uint64_t g_next_fork_ns = 0;
+unsigned long g_forked = 0;
+unsigned long g_reaped = 0;
+unsigned long g_sigchld_lost = 0; // children reaped 2 s after their exit without a SIGCHLD
+unsigned long g_fork_failures = 0;
+
+void service_children(uint64_t now, bool fork_more)
+	{
+	if ( g_child )
+		{
+		bool signalled = g_sigchld.load() != g_sigchld_at_fork;
+		if ( ! signalled && now - g_child_forked_ns < SIGCHLD_LOST_AFTER_NS )
+			return;
+		int status;
+		if ( waitpid(g_child, &status, WNOHANG) != g_child )
+			return; // not ended yet
+		if ( ! signalled )
+			++g_sigchld_lost;
+		++g_reaped;
+		g_child = 0;
+		}
+	if ( ! fork_more || now < g_next_fork_ns )
+		return;
+	g_next_fork_ns = now + g_child_period_ns;
+	g_sigchld_at_fork = g_sigchld.load();
+	pid_t pid = fork();
+	if ( pid == 0 )
+		_exit(0);
+	if ( pid < 0 )
+		{
+		++g_fork_failures;
+		return;
+		}
+	g_child = pid;
+	g_child_forked_ns = now;
+	++g_forked;
+	}
+
+// --timer MS: a periodic timerfd; each expiration's lateness is the time from its nominal
+// expiry (start + k * interval) to the moment the main loop read it.
+int g_timer_fd = -1;
+uint64_t g_timer_interval_ns = 0;
+uint64_t g_timer_start_ns = 0;
+uint64_t g_timer_next_ns = UINT64_MAX;
+uint64_t g_timer_expirations = 0; // the sum of timerfd's expiration counts
+uint64_t g_timer_wakeups = 0;     // reads that returned expirations
+std::vector<uint64_t> g_timer_late_ns;
+
+timespec to_timespec(uint64_t ns) { return timespec{time_t(ns / 1000000000u), long(ns % 1000000000u)}; }
+
+void start_timer(double seconds)
+	{
+	g_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if ( g_timer_fd < 0 )
+		{
+		perror("mini-zeek: timerfd_create");
+		exit(2);
+		}
+	g_timer_start_ns = now_ns();
+	itimerspec its;
+	its.it_value = to_timespec(g_timer_start_ns + g_timer_interval_ns);
+	its.it_interval = to_timespec(g_timer_interval_ns);
+	if ( timerfd_settime(g_timer_fd, TFD_TIMER_ABSTIME, &its, nullptr) < 0 )
+		{
+		perror("mini-zeek: timerfd_settime");
+		exit(2);
+		}
+	g_timer_next_ns = g_timer_start_ns + g_timer_interval_ns;
+	g_timer_late_ns.reserve(size_t(seconds * 1e9 / double(g_timer_interval_ns)) + 1024);
+	}
+
+// Reads the expirations so far (if any); true if there were.
+bool read_timer()
+	{
+	uint64_t n;
+	if ( read(g_timer_fd, &n, sizeof n) != sizeof n )
+		return false;
+	uint64_t t = now_ns();
+	for ( uint64_t j = 1; j <= n; ++j )
+		{
+		uint64_t due = g_timer_start_ns + (g_timer_expirations + j) * g_timer_interval_ns;
+		g_timer_late_ns.push_back(t > due ? t - due : 0);
+		}
+	g_timer_expirations += n;
+	++g_timer_wakeups;
+	g_timer_next_ns = g_timer_start_ns + (g_timer_expirations + 1) * g_timer_interval_ns;
+	return true;
+	}
+
+// --crash segv|abort|exec|exit with --crash-after SECONDS.
+enum CrashHow { CRASH_NONE, CRASH_SEGV, CRASH_ABORT, CRASH_EXEC, CRASH_EXIT };
+CrashHow g_crash = CRASH_NONE;
+const char* g_crash_name = "";
+uint64_t g_crash_at_ns = UINT64_MAX;
+const char* g_argv0 = "mini-zeek";
+
+[[noreturn]] void crash_now()
+	{
+	// No core file: a limit of one byte stops core_pattern pipes too (see core(5)).
+	rlimit one_byte{1, 1};
+	setrlimit(RLIMIT_CORE, &one_byte);
+	printf("crash\t%s\n", g_crash_name);
+	fflush(stdout);
+	switch ( g_crash )
+		{
+		case CRASH_SEGV:
+			{
+			int* volatile null = nullptr;
+			*null = 42; // a real null dereference: the compiler cannot see the pointer
+			break;
+			}
+		case CRASH_ABORT:
+			abort();
+		case CRASH_EXEC:
+			// The same pid goes on as a new program: mini-zeek itself, for a short plain run.
+			execl("/proc/self/exe", g_argv0, "--run", "2", (char*) nullptr);
+			perror("mini-zeek: exec");
+			_exit(127);
+		case CRASH_EXIT:
+			_exit(42);
+		case CRASH_NONE:
+			break;
+		}
+	abort();
+	}
+
+void service(uint64_t now)
+	{
+	if ( now >= g_crash_at_ns )
+		crash_now();
+	if ( g_timer_fd >= 0 && now >= g_timer_next_ns )
+		read_timer();
+	if ( g_child_period_ns )
+		service_children(now, true);
+	}
+
+// When service() wants to run next (the timer wakes ppoll through its descriptor).
+uint64_t next_service_ns()
+	{
+	uint64_t next = g_crash_at_ns;
+	if ( g_child_period_ns )
+		next = std::min(next, g_child ? g_child_forked_ns + SIGCHLD_LOST_AFTER_NS : g_next_fork_ns);
+	return next;
 	}
 
 // ---------------------------------------------------------------------------------
@@ -323,7 +492,11 @@ uint64_t burn_ns(uint64_t ns)
 		for ( int k = 0; k < 512; ++k )
 			x = (x ^ (x >> 29)) * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
 		asm volatile("" : "+r"(x));
-		if ( now_ns() >= end )
+		uint64_t t = now_ns();
+		g_progress = g_progress + 1;
+		if ( g_services )
+			service(t);
+		if ( t >= end )
 			break;
 		}
 	g_sink += x;
@@ -338,9 +511,20 @@ uint64_t sleep_ns(uint64_t ns)
 	uint64_t end = std::min(start + ns, g_deadline_ns);
 	for ( uint64_t t = start; t < end && ! g_stop; t = now_ns() )
 		{
-		uint64_t left = end - t;
+		uint64_t wake = end;
+		if ( g_services )
+			{
+			service(t);
+			wake = std::max(t, std::min(wake, next_service_ns()));
+			}
+		uint64_t left = wake - t;
 		timespec ts{time_t(left / 1000000000u), long(left % 1000000000u)};
-		ppoll(nullptr, 0, &ts, nullptr);
+		pollfd timer{g_timer_fd, POLLIN, 0};
+		if ( g_timer_fd >= 0 )
+			ppoll(&timer, 1, &ts, nullptr);
+		else
+			ppoll(nullptr, 0, &ts, nullptr);
+		g_progress = g_progress + 1;
 		}
 	time_is_up();
 	return now_ns() - start;
@@ -1026,6 +1210,8 @@ namespace {
 
 void on_stop(int) { g_stop = 1; }
 void on_usr1(int) { g_sigusr1.fetch_add(1, std::memory_order_relaxed); }
+void on_term_count(int) { g_sigterm.fetch_add(1, std::memory_order_relaxed); }
+void on_chld(int) { g_sigchld.fetch_add(1, std::memory_order_relaxed); }
 
 void install_signals(bool stop_handler)
 	{
@@ -1041,6 +1227,64 @@ void install_signals(bool stop_handler)
 		}
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, nullptr);
+	if ( g_count_sigterm )
+		{
+		sa.sa_handler = on_term_count;
+		sigaction(SIGTERM, &sa, nullptr);
+		}
+	if ( g_child_period_ns )
+		{
+		sa.sa_handler = on_chld;
+		sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+		sigaction(SIGCHLD, &sa, nullptr);
+		}
+	}
+
+[[noreturn]] void usage(const char* msg);
+
+double positive_number(const char* v, const char* msg)
+	{
+	char* end;
+	double d = strtod(v, &end);
+	if ( *end || ! (d > 0) )
+		usage(msg);
+	return d;
+	}
+
+// The safety options' report lines, after the run.
+void report_services()
+	{
+	if ( g_count_sigterm )
+		printf("sigterm\t%lu\n", g_sigterm.load());
+	if ( g_child_period_ns )
+		{
+		// The last child: its SIGCHLD, or the 2 s after which it counts as lost.
+		while ( g_child )
+			{
+			service_children(now_ns(), false);
+			if ( g_child )
+				usleep(1000);
+			}
+		printf("children\tforked=%lu sigchld=%lu reaped=%lu lost=%lu fork-failures=%lu\n", g_forked,
+		       g_sigchld.load(), g_reaped, g_sigchld_lost, g_fork_failures);
+		}
+	if ( g_timer_fd >= 0 )
+		{
+		uint64_t before = now_ns();
+		read_timer();
+		uint64_t after = now_ns();
+		std::vector<uint64_t> late = g_timer_late_ns;
+		std::sort(late.begin(), late.end());
+		auto pct = [&](double q) -> uint64_t {
+			return late.empty() ? 0 : late[std::min(late.size() - 1, size_t(q * double(late.size())))];
+		};
+		printf("timer\tinterval_ns=%" PRIu64 " expirations=%" PRIu64 " expected_min=%" PRIu64
+		       " expected_max=%" PRIu64 " wakeups=%" PRIu64 " late_p50_ns=%" PRIu64 " late_p99_ns=%" PRIu64
+		       " late_max_ns=%" PRIu64 "\n",
+		       g_timer_interval_ns, g_timer_expirations, (before - g_timer_start_ns) / g_timer_interval_ns,
+		       (after - g_timer_start_ns) / g_timer_interval_ns, g_timer_wakeups, pct(0.5), pct(0.99),
+		       late.empty() ? 0 : late.back());
+		}
 	}
 
 [[noreturn]] void usage(const char* msg)
@@ -1051,7 +1295,9 @@ void install_signals(bool stop_handler)
 	        "usage: mini-zeek --layout\n"
 	        "       mini-zeek --checkpoints [--depth N]\n"
 	        "       mini-zeek --run SECONDS [--workload mixed|deep|demo] [--depth N]\n"
-	        "       mini-zeek --iterations N [--workload mixed|deep|demo] [--depth N]\n");
+	        "       mini-zeek --iterations N [--workload mixed|deep|demo] [--depth N]\n"
+	        "  with --run: [--counters] [--count-sigterm] [--children MS] [--timer MS]\n"
+	        "              [--crash segv|abort|exec|exit [--crash-after SECONDS]]\n");
 	exit(2);
 	}
 
@@ -1069,6 +1315,10 @@ int main(int argc, char** argv)
 	long iterations = 0;
 	long depth = 3;
 	const Workload* workload = &workloads[0];
+	bool counters = false;
+	double timer_ms = 0;
+	double crash_after = 1;
+	g_argv0 = argv[0];
 
 	for ( int i = 1; i < argc; ++i )
 		{
@@ -1118,12 +1368,39 @@ int main(int argc, char** argv)
 			if ( ! workload )
 				usage("unknown workload");
 			}
+		else if ( a == "--counters" )
+			counters = true;
+		else if ( a == "--count-sigterm" )
+			g_count_sigterm = true;
+		else if ( a == "--children" )
+			g_child_period_ns = uint64_t(positive_number(value(), "--children needs a positive number of milliseconds") * 1e6);
+		else if ( a == "--timer" )
+			timer_ms = positive_number(value(), "--timer needs a positive number of milliseconds");
+		else if ( a == "--crash-after" )
+			crash_after = positive_number(value(), "--crash-after needs a positive number of seconds");
+		else if ( a == "--crash" )
+			{
+			std::string v = value();
+			g_crash = v == "segv" ? CRASH_SEGV : v == "abort" ? CRASH_ABORT : v == "exec" ? CRASH_EXEC
+			        : v == "exit" ? CRASH_EXIT : CRASH_NONE;
+			if ( g_crash == CRASH_NONE )
+				usage("--crash must be segv, abort, exec or exit");
+			g_crash_name = argv[i];
+			}
 		else
 			usage(("unknown option " + a).c_str());
 		}
 
 	if ( mode == NONE )
 		usage(nullptr);
+	if ( mode != RUN && (counters || g_count_sigterm || g_child_period_ns || timer_ms > 0 || g_crash != CRASH_NONE) )
+		usage("--counters, --count-sigterm, --children, --timer and --crash need --run");
+	if ( timer_ms > 0 )
+		{
+		g_timer_interval_ns = uint64_t(timer_ms * 1e6);
+		if ( g_timer_interval_ns < 1000 )
+			usage("--timer must be at least 0.001 ms");
+		}
 
 	if ( mode == LAYOUT )
 		{
@@ -1140,11 +1417,21 @@ int main(int argc, char** argv)
 	build_scripts(depth);
 
 	printf("ready pid=%d family=%s\n", int(getpid()), family_name());
+	if ( counters )
+		printf("counters sigusr1=%p sigterm=%p sigchld=%p progress=%p\n", (void*) &g_sigusr1, (void*) &g_sigterm,
+		       (void*) &g_sigchld, (void*) &g_progress);
 	fflush(stdout);
 
 	uint64_t start = now_ns();
 	if ( mode == RUN )
+		{
 		g_deadline_ns = start + uint64_t(seconds * 1e9);
+		if ( g_timer_interval_ns )
+			start_timer(seconds);
+		if ( g_crash != CRASH_NONE )
+			g_crash_at_ns = start + uint64_t(crash_after * 1e9);
+		g_services = g_timer_fd >= 0 || g_child_period_ns || g_crash != CRASH_NONE;
+		}
 
 	run_global_statements();
 
@@ -1178,6 +1465,7 @@ int main(int argc, char** argv)
 	printf("truth-idle\t%" PRIu64 "\n", g_truth_idle);
 	printf("truth-unattributed\t%" PRIu64 "\n", wall > attributed ? wall - attributed : 0);
 	printf("signals\tSIGUSR1=%lu\n", g_sigusr1.load());
+	report_services();
 	if ( g_selfcheck_mismatches )
 		fprintf(stderr, "mini-zeek: %lu self-check mismatches\n", g_selfcheck_mismatches);
 	fflush(stdout);
