@@ -69,6 +69,19 @@ public final class ProcFs {
         return pid > 0 && Files.isDirectory(PROC.resolve(Integer.toString(pid)));
     }
 
+    /** Whether {@code pid} is a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat): it has no user memory. */
+    public static boolean isKernelThread(int pid) {
+        final long pfKthread = 0x00200000;
+        try {
+            String text = readText(pid, "stat");
+            // Field 9 (flags) is the 7th after the command name's closing parenthesis.
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
+            return (Long.parseLong(fields[6]) & pfKthread) != 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public static boolean isZombie(int pid) {
         try {
             return threadStat(pid, pid).state() == 'Z';
