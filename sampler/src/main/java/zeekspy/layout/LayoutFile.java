@@ -3,7 +3,10 @@ package zeekspy.layout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +40,12 @@ public final class LayoutFile {
             return parse(Files.readString(file, StandardCharsets.UTF_8), source);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new LayoutException(file + " is not a layout file (not UTF-8 text)", e);
+        } catch (NoSuchFileException e) {
+            throw new LayoutException("no such layout file: " + file, e);
+        } catch (FileSystemException e) {
+            throw new LayoutException("cannot read layout file " + file + ": "
+                    + (e instanceof AccessDeniedException ? "permission denied"
+                            : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
         } catch (IOException e) {
             throw new LayoutException("cannot read layout file " + file + ": " + e.getMessage(), e);
         }
@@ -68,19 +77,31 @@ public final class LayoutFile {
             String value = line.substring(eq + 1).strip();
             LayoutField field = LayoutField.byKey(key);
             if (field != null) {
+                long n;
                 try {
-                    b.set(field, Long.parseLong(value));
+                    n = Long.parseLong(value);
                 } catch (NumberFormatException e) {
                     throw new LayoutException(source + " line " + (i + 1) + ": " + key + " must be an integer, got '"
                             + abbreviate(value) + "'");
                 }
+                if (n < -1) {
+                    throw new LayoutException(source + " line " + (i + 1) + ": " + key + " must be 0 or more (-1: absent),"
+                            + " got " + n);
+                }
+                b.set(field, n);
                 continue;
             }
             switch (key) {
                 case SYMBOL_CALL_STACK -> b.callStackSymbol(value);
                 case SYMBOL_FRAME_STACK -> b.frameStackSymbol(value.equals("-") ? null : value);
                 case SYMBOL_VERSION -> b.versionSymbol(value);
-                case ABI_STRING -> b.stringAbi(StringAbi.byKey(value));
+                case ABI_STRING -> {
+                    try {
+                        b.stringAbi(StringAbi.byKey(value));
+                    } catch (LayoutException e) {
+                        throw new LayoutException(source + " line " + (i + 1) + ": " + e.getMessage());
+                    }
+                }
                 default -> {
                     if (!key.matches("[A-Za-z0-9_.]+")) {
                         throw new LayoutException(source + " line " + (i + 1) + ": bad key '" + abbreviate(key) + "'");
