@@ -401,10 +401,30 @@ final class JfrStackReader {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
+    /** The message of {@code e} on one line; for a file system error, what went wrong without the file name again. */
     static String oneLine(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            return fileProblem((java.nio.file.FileSystemException) e);
+        }
         String message = e.getMessage();
         String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
         return text.replaceAll("\\s+", " ").trim();
+    }
+
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        String problem;
+        if (e instanceof NoSuchFileException) {
+            problem = "no such file or directory";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            problem = "permission denied";
+        } else if (e instanceof java.nio.file.NotDirectoryException) {
+            problem = "not a directory";
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            problem = "file exists";
+        } else {
+            problem = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+        }
+        return problem.replaceAll("\\s+", " ").trim() + (e.getOtherFile() == null ? "" : " (" + e.getOtherFile() + ")");
     }
 
     /** A converted stack trace: its stack id (-1 if filtered out) and how many Zeek frames it had. */
