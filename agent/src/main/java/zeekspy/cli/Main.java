@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Sampling profiler for the scripts of the Zeek network security monitor.",
-        subcommands = {DemoCommand.class, RecordCommand.class, ConvertCommand.class, AttachCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RecordCommand.class, RecoverCommand.class, ConvertCommand.class, AttachCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a failed command (bad input, unreadable process, ...). */

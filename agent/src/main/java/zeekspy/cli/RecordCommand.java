@@ -37,8 +37,11 @@ import zeekspy.sampling.ZeekProcess;
 @Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Samples the script stacks of running Zeek processes (or of a Zeek it starts) and writes a"
                 + " Java Flight Recorder file whose stack traces are the Zeek stacks.",
-            "Stops at the end of --duration, when the processes exit, or on Ctrl+C / SIGTERM; the recording is"
-                + " complete in every case."})
+            "Stops at the end of --duration, when the processes exit, on Ctrl+C / SIGTERM / SIGHUP, or when the disk"
+                + " is nearly full; the recording is complete in every case. Until then JFR keeps it in FILE.part, flushed"
+                + " every second: if zeek-spy is killed, 'zeek-spy recover FILE.part' rebuilds all but the last second.",
+            "Exit codes: 0 recorded (also when stopped by a signal), 1 error or disk full (what was recorded is"
+                + " written), 2 bad command line, 128+N a second signal N ended it at once (recover FILE.part)."})
 public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--pid", paramLabel = "PID", description = "A Zeek process to sample (repeatable).")
     List<Integer> pids = new ArrayList<>();
@@ -152,14 +155,23 @@ public final class RecordCommand implements Callable<Integer> {
     private int record(List<ZeekProcess> processes, Sampler.Options options, PtraceSession seized, Path jfrFile,
                        PrintWriter err) throws Exception {
         long started = System.nanoTime();
-        try (Recording recording = new Recording(ZeekRecordingSettings.configuration())) {
+        // JFR writes its chunks beside the output and flushes them about once a second: if
+        // zeek-spy is killed, 'zeek-spy recover' rebuilds all but the last second from there.
+        RecordingRepository repository = RecordingRepository.create(jfrFile);
+        String lowSpace = repository.lowSpace();
+        if (lowSpace != null) {
+            repository.abandon();
+            throw new IOException("disk full writing " + jfrFile + ": " + lowSpace);
+        }
+        Recording recording = new Recording(ZeekRecordingSettings.configuration());
+        boolean sampling = false;
+        boolean finished = false;
+        try {
             recording.setName("zeek-spy");
             recording.setToDisk(true);
             if (continuous) {
                 recording.setMaxAge(maxAge);
                 recording.setMaxSize(maxSize);
-            } else {
-                recording.setDestination(jfrFile);
             }
             recording.start();
             SamplingSession session = new SamplingSession(processes, options, eventFields, seized);
@@ -170,16 +182,23 @@ public final class RecordCommand implements Callable<Integer> {
                 installDumpSignal(recording, err);
             }
             session.start();
+            sampling = true;
             if (!quiet) {
                 err.println("zeek-spy: recording " + describe(processes) + " at " + formatRate(options.rate()) + " Hz ("
                         + (options.mode() == Sampler.Mode.BLOCKING ? "blocking" : "non-blocking") + ")"
                         + (continuous ? ", continuous: 'kill -USR2 " + ProcessHandle.current().pid() + "' writes the last "
                                 + maxAge.toSeconds() + " s" : " to " + jfrFile)
                         + "; Ctrl+C stops");
+                err.println("zeek-spy: until it stops, the recording is in " + repository.dir()
+                        + "; if zeek-spy gets killed, 'zeek-spy recover " + repository.dir() + "' rebuilds it");
                 err.flush();
             }
             StatusLine status = quiet ? null : new StatusLine(err, session, started);
-            while (!session.awaitEnd(status == null ? 1000 : 250) && !stopRequested) {
+            while (!session.awaitEnd(250) && !stopRequested) {
+                lowSpace = repository.lowSpace();
+                if (lowSpace != null) {
+                    break;
+                }
                 if (status != null) {
                     status.update();
                 }
@@ -189,19 +208,48 @@ public final class RecordCommand implements Callable<Integer> {
             if (status != null) {
                 status.clear();
             }
-            if (continuous) {
-                recording.dump(jfrFile);
-            }
             try {
                 recording.stop();
             } catch (IllegalStateException alreadyStopped) {
-                // The JVM's own shutdown hook stopped it first; it has written the destination.
+                // The JVM's own shutdown hook stopped it first.
+            }
+            finished = true;
+            try {
+                repository.finish(recording);
+            } catch (IOException e) {
+                throw new IOException((RecordingRepository.diskFull(e) ? "disk full writing " : "cannot write ") + jfrFile
+                        + ": " + RecordingRepository.reason(e) + "; the recording is kept in " + repository.dir()
+                        + ": 'zeek-spy recover " + repository.dir() + "' writes it", e);
             }
             List<Path> converted = convert(jfrFile);
             if (!quiet) {
                 summary(err, session, jfrFile, converted, started);
             }
+            if (lowSpace != null) {
+                throw new IOException(String.format("disk full writing %s: %s, so recording stopped after %.1f s;"
+                        + " the recording until then is complete in %s", jfrFile, lowSpace,
+                        (System.nanoTime() - started) / 1e9, jfrFile));
+            }
             return 0;
+        } finally {
+            if (!finished) {
+                keepWhatWasRecorded(recording, repository, sampling);
+            }
+        }
+    }
+
+    /** After a failure: writes what the recording holds if sampling began, else drops it. */
+    private static void keepWhatWasRecorded(Recording recording, RecordingRepository repository, boolean sampling) {
+        try {
+            if (sampling && recording.getState() == jdk.jfr.RecordingState.RUNNING) {
+                recording.stop();
+                repository.finish(recording);
+            } else {
+                recording.close();
+                repository.abandon();
+            }
+        } catch (IOException | RuntimeException e) {
+            // The failure that brought us here is the one to report; the chunks stay for recover.
         }
     }
 
@@ -301,7 +349,15 @@ public final class RecordCommand implements Callable<Integer> {
             if (out == html) {
                 o = o.withFormat(OutputFormat.HTML);
             }
-            Converter.convert(List.of(jfrFile), out, o);
+            try {
+                Converter.convert(List.of(jfrFile), out, o);
+            } catch (zeekspy.convert.ConversionException e) {
+                if (RecordingRepository.diskFull(e)) {
+                    throw new IOException("disk full writing " + out + ": No space left on device"
+                            + (jfrIsTemporary() ? "" : "; the recording is complete in " + jfrFile), e);
+                }
+                throw e;
+            }
             written.add(out);
         }
         return written;
