@@ -87,6 +87,9 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     private AgentArguments request() {
+        if (jvm <= 0) {
+            throw new ParameterException(spec.commandLine(), "--jvm must be a positive process id, got " + jvm);
+        }
         int actions = (zeek.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (stop ? 1 : 0) + (status ? 1 : 0);
         if (actions != 1) {
             throw new ParameterException(spec.commandLine(), "give exactly one of --zeek PID, --all, --stop or --status");

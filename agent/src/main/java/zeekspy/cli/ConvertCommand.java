@@ -1,5 +1,6 @@
 package zeekspy.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
+import zeekspy.convert.ConversionException;
 import zeekspy.convert.ConversionSummary;
 import zeekspy.convert.ConvertOptions;
 import zeekspy.convert.Converter;
@@ -81,6 +83,9 @@ final class ConvertCommand implements Callable<Integer> {
         if (functions && lines) {
             throw new ParameterException(spec.commandLine(), "give --functions or --lines, not both");
         }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new ParameterException(spec.commandLine(), "--from must be before --to, got " + from + " and " + to);
+        }
         ConvertOptions o = ConvertOptions.defaults().withGranularity(functions ? Granularity.FUNCTIONS : Granularity.LINES)
                 .withFrom(from).withTo(to).withInclude(regex("--include", include)).withExclude(regex("--exclude", exclude))
                 .withIdle(idle).withPerNode(perNode).withReverse(reverse);
@@ -90,7 +95,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (title != null) {
             o = o.withTitle(title);
         }
-        OutputFormat named = format == null ? null : OutputFormat.fromName(format);
+        OutputFormat named = format == null ? null : formatNamed(format);
         if (named != null) {
             o = o.withFormat(named);
         }
@@ -106,11 +111,23 @@ final class ConvertCommand implements Callable<Integer> {
             }
             inputs = files.subList(0, files.size() - 1);
             output = files.get(files.size() - 1);
+            if (named == null) {
+                formatOfName(output);
+            }
         }
         for (Path in : inputs) {
-            if (!Files.isRegularFile(in)) {
-                throw new java.io.IOException("no such file: " + in);
+            if (Files.isDirectory(in)) {
+                throw new IOException(in + " is a directory, not a recording");
             }
+            if (!Files.isRegularFile(in)) {
+                throw new IOException("no such file: " + in);
+            }
+            if (output != null && Files.exists(output) && Files.isSameFile(in, output)) {
+                throw new IOException("the output " + output + " is also an input: name another file");
+            }
+        }
+        if (output != null) {
+            OutputFile.checkWritable(output);
         }
         PrintWriter err = spec.commandLine().getErr();
         if (output == null) {
@@ -123,6 +140,22 @@ final class ConvertCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    private OutputFormat formatNamed(String name) {
+        try {
+            return OutputFormat.fromName(name);
+        } catch (ConversionException e) {
+            throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+        }
+    }
+
+    private void formatOfName(Path output) {
+        try {
+            OutputFormat.fromFileName(output);
+        } catch (ConversionException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private static boolean looksLikeRecording(Path p) {

@@ -36,7 +36,11 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration must be 1 to 3600 seconds");
         }
         Path root = checkout();
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("cannot create the output directory " + out + ": " + Main.problem(e), e);
+        }
         List<String> target = target(root);
         List<String> args = new ArrayList<>(List.of("record", "--duration", Integer.toString(seconds), "--rate", "500",
                 "--jfr", out.resolve("demo.jfr").toString(), "--pprof", out.resolve("demo.pb.gz").toString(),

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import zeekspy.sampling.Sample;
 import zeekspy.sampling.SampleKind;
@@ -36,6 +37,9 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (pid <= 0) {
+            throw new ParameterException(spec.commandLine(), "--pid must be a positive process id, got " + pid);
+        }
         try (ZeekProcess process = ZeekProcess.open(pid, layoutOptions.resolverOptions())) {
             Sample sample = OneShot.take(process, nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING);
             PrintWriter out = spec.commandLine().getOut();

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import zeekspy.layout.Layout;
 import zeekspy.layout.LayoutException;
@@ -51,6 +52,12 @@ final class LayoutCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (target.pid != null && target.pid <= 0) {
+            throw new ParameterException(spec.commandLine(), "--pid must be a positive process id, got " + target.pid);
+        }
+        if (output != null) {
+            OutputFile.checkWritable(output);
+        }
         if (target.pid != null) {
             try (ZeekProcess p = ZeekProcess.open(target.pid, layoutOptions.resolverOptions())) {
                 print(out, "process " + p.pid() + " (" + p.exe() + ")", p.binary(), p.resolution());
@@ -62,6 +69,9 @@ final class LayoutCommand implements Callable<Integer> {
             }
         } else {
             Path exe = target.exe;
+            if (Files.isDirectory(exe)) {
+                throw new LayoutException(exe + " is a directory, not a Zeek executable");
+            }
             if (!Files.isRegularFile(exe)) {
                 throw new LayoutException("no such file: " + exe);
             }
@@ -103,6 +113,8 @@ final class LayoutCommand implements Callable<Integer> {
         }
         try {
             Files.writeString(output, LayoutFile.format(layout, binary.metadata()));
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("cannot write " + output + ": " + Main.problem(e), e);
         } catch (IOException e) {
             throw new IOException("cannot write " + output + ": " + e.getMessage(), e);
         }

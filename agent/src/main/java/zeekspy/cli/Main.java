@@ -1,8 +1,16 @@
 package zeekspy.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code zeek-spy} command line. */
 @Command(name = "zeek-spy",
@@ -33,6 +41,7 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(Path.class, Main::path);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
@@ -50,9 +59,20 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /** A file name option or parameter: any path but the empty one, which would mean the working directory. */
+    private static Path path(String value) {
+        if (value.isEmpty()) {
+            throw new CommandLine.TypeConversionException("an empty file name");
+        }
+        return Path.of(value);
+    }
+
     /** The one-line message for a failure: the message of the failure, or of its first cause that has one. */
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException f) {
+                return fileProblem(f);
+            }
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 String m = oneLine(t.getMessage());
                 return t instanceof OutOfMemoryError ? "out of memory: " + m : m;
@@ -61,14 +81,39 @@ public final class Main implements Runnable {
         return e.getClass().getSimpleName();
     }
 
+    /** A file system error as "FILE: what went wrong"; the JDK's message is often just the file name. */
+    static String fileProblem(FileSystemException e) {
+        return (e.getFile() == null ? "" : e.getFile() + ": ") + problem(e);
+    }
+
+    /** What went wrong in a file system error, without the file name. */
+    static String problem(FileSystemException e) {
+        String problem;
+        if (e instanceof NoSuchFileException) {
+            problem = "no such file or directory";
+        } else if (e instanceof AccessDeniedException) {
+            problem = "permission denied";
+        } else if (e instanceof NotDirectoryException) {
+            problem = "not a directory";
+        } else if (e instanceof FileAlreadyExistsException) {
+            problem = "a file of that name exists";
+        } else {
+            problem = e.getReason() == null ? e.getClass().getSimpleName() : oneLine(e.getReason());
+        }
+        return problem + (e.getOtherFile() == null ? "" : " (" + e.getOtherFile() + ")");
+    }
+
     private static String oneLine(String s) {
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -118,7 +118,7 @@ public final class RecordCommand implements Callable<Integer> {
         JfrStackDepth.ensureAtLeast(Math.min(JfrStackDepth.JVM_MAX, maxDepth + 2));
         Path jfrFile = jfrFile();
         for (Path out : outputs(jfrFile)) {
-            checkWritable(out);
+            OutputFile.checkWritable(out);
         }
         Sampler.Mode mode = nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING;
         Sampler.Options options = new Sampler.Options(rate, duration, mode, maxDepth);
@@ -283,6 +283,35 @@ public final class RecordCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--pid must be a positive process id, got " + pid);
             }
         }
+        if (pids.size() != pids.stream().distinct().count()) {
+            throw new ParameterException(spec.commandLine(), "--pid names a process twice");
+        }
+        for (String option : List.of("--max-age", "--max-size")) {
+            if (!continuous && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option + " goes with --continuous");
+            }
+        }
+        if (pprof != null && !isPprofName(pprof)) {
+            throw new ParameterException(spec.commandLine(), "--pprof: the file name must end in .pb.gz or .pb, got " + pprof);
+        }
+        Map<Path, String> named = new java.util.HashMap<>();
+        String[] options = {"--jfr", "--pprof", "--html", "--collapsed"};
+        Path[] files = {jfr, pprof, html, collapsed};
+        for (int i = 0; i < files.length; i++) {
+            String before = files[i] == null ? null : named.putIfAbsent(files[i].toAbsolutePath().normalize(), options[i]);
+            if (before != null) {
+                throw new ParameterException(spec.commandLine(), before + " and " + options[i] + " name the same file " + files[i]);
+            }
+        }
+    }
+
+    private static boolean isPprofName(Path file) {
+        try {
+            OutputFormat f = OutputFormat.fromFileName(file);
+            return f == OutputFormat.PPROF_GZ || f == OutputFormat.PPROF;
+        } catch (zeekspy.convert.ConversionException e) {
+            return false;
+        }
     }
 
     private Path jfrFile() throws IOException {
@@ -314,20 +343,6 @@ public final class RecordCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void checkWritable(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (Files.isDirectory(abs)) {
-            throw new IOException("cannot write " + file + ": it is a directory");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + file + ": no such directory " + dir);
-        }
-        if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(dir)) {
-            throw new IOException("cannot write " + file + ": permission denied");
-        }
-    }
-
     private static List<Integer> allZeeks() {
         List<Integer> found = ProcFs.findByExeName("zeek");
         if (found.isEmpty()) {
@@ -342,13 +357,9 @@ public final class RecordCommand implements Callable<Integer> {
             if (out == null) {
                 continue;
             }
-            ConvertOptions o = ConvertOptions.defaults().withFormat(OutputFormat.fromFileName(out)).withIdle(idle);
-            if (out == collapsed && o.format() != OutputFormat.COLLAPSED) {
-                o = o.withFormat(OutputFormat.COLLAPSED);
-            }
-            if (out == html) {
-                o = o.withFormat(OutputFormat.HTML);
-            }
+            OutputFormat format = out == html ? OutputFormat.HTML : out == collapsed ? OutputFormat.COLLAPSED
+                    : OutputFormat.fromFileName(out);
+            ConvertOptions o = ConvertOptions.defaults().withFormat(format).withIdle(idle);
             try {
                 Converter.convert(List.of(jfrFile), out, o);
             } catch (zeekspy.convert.ConversionException e) {
@@ -392,7 +403,7 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     static String formatRate(double rate) {
-        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+        return Double.isFinite(rate) && rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 
     private void summary(PrintWriter err, SamplingSession session, Path jfrFile, List<Path> converted, long started) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.TypeConversionException;
 final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)b?", Pattern.CASE_INSENSITIVE);
+    private static final long MAX_SIZE = 1L << 40;
 
     private Units() {}
 
@@ -28,8 +29,8 @@ final class Units {
                 case "h" -> n * 3600;
                 default -> n;
             };
-            if (seconds <= 0 || seconds > 366 * 24 * 3600) {
-                throw new TypeConversionException("duration must be positive and at most a year, got '" + value + "'");
+            if (seconds < 0.001 || seconds > 366 * 24 * 3600) {
+                throw new TypeConversionException("duration must be at least 1ms and at most a year, got '" + value + "'");
             }
             return Duration.ofNanos(Math.round(seconds * 1e9));
         }
@@ -42,15 +43,20 @@ final class Units {
             if (!m.matches()) {
                 throw new TypeConversionException("'" + value + "' is not a size (examples: 500k, 64m, 1g)");
             }
-            long n = Long.parseLong(m.group(1));
-            long bytes = switch (m.group(2).toLowerCase()) {
-                case "k" -> n << 10;
-                case "m" -> n << 20;
-                case "g" -> n << 30;
-                default -> n;
+            int shift = switch (m.group(2).toLowerCase()) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 0;
             };
-            if (bytes < 1 << 20) {
-                throw new TypeConversionException("size must be at least 1m, got '" + value + "'");
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            } catch (NumberFormatException | ArithmeticException beyondLong) {
+                bytes = Long.MAX_VALUE;
+            }
+            if (bytes < 1 << 20 || bytes > MAX_SIZE) {
+                throw new TypeConversionException("size must be at least 1m and at most 1024g, got '" + value + "'");
             }
             return bytes;
         }
