@@ -214,21 +214,25 @@ public final class RecordCommand implements Callable<Integer> {
                 // The JVM's own shutdown hook stopped it first.
             }
             finished = true;
+            // Failures from here on are reported and end zeek-spy like a normal stop: a Zeek it
+            // started runs on, as after Ctrl+C.
             try {
                 repository.finish(recording);
             } catch (IOException e) {
-                throw new IOException((RecordingRepository.diskFull(e) ? "disk full writing " : "cannot write ") + jfrFile
+                err.println("zeek-spy: " + (RecordingRepository.diskFull(e) ? "disk full writing " : "cannot write ") + jfrFile
                         + ": " + RecordingRepository.reason(e) + "; the recording is kept in " + repository.dir()
-                        + ": 'zeek-spy recover " + repository.dir() + "' writes it", e);
+                        + ": 'zeek-spy recover " + repository.dir() + "' writes it");
+                return Main.EXIT_ERROR;
             }
             List<Path> converted = convert(jfrFile);
             if (!quiet) {
                 summary(err, session, jfrFile, converted, started);
             }
             if (lowSpace != null) {
-                throw new IOException(String.format("disk full writing %s: %s, so recording stopped after %.1f s;"
-                        + " the recording until then is complete in %s", jfrFile, lowSpace,
-                        (System.nanoTime() - started) / 1e9, jfrFile));
+                err.printf("zeek-spy: disk full writing %s: %s, so recording stopped after %.1f s;"
+                        + " the recording until then is complete in %s%n", jfrFile, lowSpace,
+                        (System.nanoTime() - started) / 1e9, jfrFile);
+                return Main.EXIT_ERROR;
             }
             return 0;
         } finally {
