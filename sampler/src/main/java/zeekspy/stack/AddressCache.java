@@ -31,6 +31,30 @@ final class AddressCache<V> {
         values[i] = value;
     }
 
+    /** Forgets {@code address} if it is cached. */
+    void remove(long address) {
+        int i = slot(address);
+        if (keys[i] == address) {
+            keys[i] = 0;
+            values[i] = null;
+        }
+    }
+
+    /** Number of slots in use; never more than the size given at construction. */
+    int size() {
+        int n = 0;
+        for (Object v : values) {
+            if (v != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    int capacity() {
+        return keys.length;
+    }
+
     void clear() {
         java.util.Arrays.fill(keys, 0);
         java.util.Arrays.fill(values, null);

@@ -12,6 +12,8 @@ public enum StackError {
     BAD_STRING("implausible string"),
     /** A function object does not look like one (kind or flavor out of range). */
     BAD_FUNCTION("implausible function"),
+    /** A location's line numbers are out of range. */
+    BAD_LOCATION("implausible location"),
     /** Zeek changed the stack while it was being read (non-blocking mode). */
     TORN("torn (stack changed while read)"),
     /** The main thread did not stop in time for a blocking sample. */

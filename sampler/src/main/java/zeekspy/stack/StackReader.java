@@ -42,15 +42,36 @@ import zeekspy.memory.ReadBatch;
  * Function names and locations never change while their objects live, so they are cached by
  * address in bounded caches. A steady-state sample then takes three batched reads: the vector
  * headers, the entries, the frames (and a fourth in non-blocking mode to detect torn reads).
- * Every read is bounded; a bad pointer yields a {@link StackError}, never an exception.
+ *
+ * <h2>Hostile memory</h2>
+ * Whatever the target's memory holds, a sample ends in a stack or a {@link StackError}, never an
+ * exception (only {@link zeekspy.memory.ProcessGoneException} passes through), and its cost is
+ * bounded by {@code maxDepth} alone: no pointer chain is followed, every length is checked
+ * before it is used ({@value #MAX_NAME}-byte names, {@value #MAX_FILENAME}-byte file names read
+ * in {@value #FILENAME_CHUNK}-byte chunks), so a sample makes at most {@code 6 + 41·maxDepth}
+ * read requests. The caches have fixed slots and hold at most {@value #MAX_CACHED_CHARS}
+ * characters of names before they start over, and a torn sample takes back what it cached.
  */
 public final class StackReader {
-    private static final int MAX_NAME = 1024;
-    private static final int MAX_FILENAME = 4096;
-    private static final int MAX_LINE = 100_000_000;
+    /** Longest function name decoded, in bytes. */
+    static final int MAX_NAME = 1024;
+    /** Longest script file name decoded, in bytes with its NUL. */
+    static final int MAX_FILENAME = 4096;
+    /** File names are read in chunks of this many bytes, until the NUL. */
+    static final int FILENAME_CHUNK = 256;
+    static final int MAX_LINE = 100_000_000;
     /** More entries than this cannot be a real stack (Zeek 9 stops at depth 1000 by default). */
-    private static final long MAX_ENTRIES = 1_000_000;
-    private static final int MAX_BODIES = 4096;
+    static final long MAX_ENTRIES = 1_000_000;
+    static final int MAX_BODIES = 4096;
+    /** The most characters of names and file names the caches keep before they start over. */
+    static final long MAX_CACHED_CHARS = 1L << 22;
+    /** Cache insertions of one sample remembered to take them back if it is torn. */
+    private static final int MAX_LOGGED_INSERTS = 4096;
+    private static final int FUNC_CACHE = 4096;
+    private static final int OBJECT_LOCATION_CACHE = 1 << 16;
+    private static final int LOCATION_CACHE = 4096;
+    private static final int FILENAME_CACHE = 4096;
+    private static final int FRAME_CACHE = 1 << 14;
 
     private final ProcessMemory memory;
     private final long callStackAddress;
@@ -103,12 +124,19 @@ public final class StackReader {
     private final long[] frameCallLocs;
     private final long[] entryFrameNext;
     private final long[] entryFrameCallLoc;
+    private final FrameMatcher matcher;
 
-    private final AddressCache<FuncInfo> funcCache = new AddressCache<>(4096);
-    private final AddressCache<LocationInfo> objectLocations = new AddressCache<>(1 << 16);
-    private final AddressCache<LocationInfo> locations = new AddressCache<>(4096);
-    private final AddressCache<String> filenames = new AddressCache<>(4096);
-    private final AddressCache<Object[]> internedFrames = new AddressCache<>(1 << 14);
+    private final AddressCache<FuncInfo> funcCache;
+    private final AddressCache<LocationInfo> objectLocations;
+    private final AddressCache<LocationInfo> locations;
+    private final AddressCache<String> filenames;
+    private final AddressCache<InternedFrame> internedFrames;
+    private long cachedChars;
+    private long cacheResets;
+    // This sample's cache insertions, taken back if it turns out torn.
+    private final AddressCache<?>[] insertedIn;
+    private final long[] insertedKeys;
+    private int inserted;
 
     private boolean verifyConsistency;
     private long headerBegin;
@@ -126,6 +154,15 @@ public final class StackReader {
      */
     public StackReader(ProcessMemory memory, Layout layout, long callStackAddress, long frameStackAddress,
                        int maxDepth) {
+        this(memory, layout, callStackAddress, frameStackAddress, maxDepth, 1);
+    }
+
+    /** @param cacheDivisor a power of two the cache sizes are divided by (tests: many evictions, cheap resets) */
+    StackReader(ProcessMemory memory, Layout layout, long callStackAddress, long frameStackAddress,
+                int maxDepth, int cacheDivisor) {
+        if (maxDepth < 1) {
+            throw new IllegalArgumentException("stack depth must be at least 1, not " + maxDepth);
+        }
         this.memory = memory;
         this.callStackAddress = callStackAddress;
         this.frameStackAddress = layout.callInfoHasFrame() ? 0 : frameStackAddress;
@@ -167,7 +204,9 @@ public final class StackReader {
         int stringSpan = stringAbi == StringAbi.LIBCXX ? 24 : Math.max(strData, strSize) + 8 + 16;
         funcSpan = Math.max(Math.max(funcKind + funcKindSize, funcName + Math.max(stringSpan, 32)),
                 Math.max(funcType + 8, funcBodies + Math.max(vecBegin, vecEnd) + 8));
-        if (funcSpan > scratch.length || frameSpan > 4096 || entrySize <= 0) {
+        if (funcSpan > scratch.length || frameSpan > 4096 || locSpan > scratch.length || entrySize <= 0
+                || bodySize <= 0 || Math.max(vecBegin, vecEnd) > 16
+                || Math.max(entryCall, entryTarget) + 8 > entrySize) {
             throw new IllegalArgumentException("implausible layout: " + layout.source());
         }
         entryCalls = new long[maxDepth];
@@ -179,8 +218,17 @@ public final class StackReader {
         frameCallLocs = new long[maxDepth];
         entryFrameNext = new long[maxDepth];
         entryFrameCallLoc = new long[maxDepth];
+        matcher = new FrameMatcher(maxDepth);
         int bytes = maxDepth * Math.max(entrySize, 8) + maxDepth * 8 + maxDepth * frameSpan + 64;
         batch = new ReadBatch(2 * maxDepth + 4, bytes);
+        funcCache = new AddressCache<>(Math.max(1, FUNC_CACHE / cacheDivisor));
+        objectLocations = new AddressCache<>(Math.max(1, OBJECT_LOCATION_CACHE / cacheDivisor));
+        locations = new AddressCache<>(Math.max(1, LOCATION_CACHE / cacheDivisor));
+        filenames = new AddressCache<>(Math.max(1, FILENAME_CACHE / cacheDivisor));
+        internedFrames = new AddressCache<>(Math.max(1, FRAME_CACHE / cacheDivisor));
+        int logSize = (int) Math.min(MAX_LOGGED_INSERTS, 8L * maxDepth + 8);
+        insertedIn = new AddressCache<?>[logSize];
+        insertedKeys = new long[logSize];
     }
 
     /** Re-read the vector headers after each sample to detect a stack that changed meanwhile. */
@@ -202,22 +250,87 @@ public final class StackReader {
      * Reads the current stack into {@code out} (cleared first), innermost frame first.
      *
      * @return null on success (an empty {@code out} means no script is running), else why not
+     *     (and {@code out} is empty)
      */
     public StackError read(List<ScriptFrame> out) {
         out.clear();
         error = null;
         lastDepth = 0;
         lastTruncated = false;
+        if (cachedChars > MAX_CACHED_CHARS) {
+            clearCaches();
+            cacheResets++;
+        }
+        inserted = 0;
         StackError result = readStack(out);
         if (verifyConsistency && result != StackError.UNREADABLE_CALL_STACK && result != StackError.BAD_VECTOR) {
             // In non-blocking mode a stack that changed underneath explains any failure on the way.
             StackError changed = verify(headerBegin, headerEnd, headerFsBegin, headerFsEnd);
             if (changed != null) {
                 out.clear();
+                forgetThisSample();
                 return changed;
             }
         }
+        if (result != null) {
+            out.clear(); // the frames decoded before the failure are no stack
+        }
         return result;
+    }
+
+    /** Empties the caches. */
+    void clearCaches() {
+        funcCache.clear();
+        objectLocations.clear();
+        locations.clear();
+        filenames.clear();
+        internedFrames.clear();
+        cachedChars = 0;
+        inserted = 0;
+    }
+
+    /** Characters of names held by the caches (an upper bound), for tests. */
+    long cachedChars() {
+        return cachedChars;
+    }
+
+    /** How often the caches started over for holding too many characters. */
+    long cacheResets() {
+        return cacheResets;
+    }
+
+    /** Cache slots in use, and their total, for tests: {used, capacity}. */
+    int[] cacheOccupancy() {
+        AddressCache<?>[] all = {funcCache, objectLocations, locations, filenames, internedFrames};
+        int used = 0;
+        int capacity = 0;
+        for (AddressCache<?> c : all) {
+            used += c.size();
+            capacity += c.capacity();
+        }
+        return new int[] {used, capacity};
+    }
+
+    /** A torn sample may have decoded objects caught in mid-change: what it cached goes. */
+    private void forgetThisSample() {
+        if (inserted > insertedKeys.length) {
+            clearCaches();
+            return;
+        }
+        for (int i = 0; i < inserted; i++) {
+            insertedIn[i].remove(insertedKeys[i]);
+            insertedIn[i] = null;
+        }
+        inserted = 0;
+    }
+
+    private <V> void cache(AddressCache<V> cache, long key, V value) {
+        cache.put(key, value);
+        if (inserted < insertedKeys.length) {
+            insertedIn[inserted] = cache;
+            insertedKeys[inserted] = key;
+        }
+        inserted++;
     }
 
     private StackError readStack(List<ScriptFrame> out) {
@@ -248,15 +361,12 @@ public final class StackReader {
         if (begin == end) {
             return null;
         }
+        // Both ends are checked before they are subtracted: a wrapped difference is no size.
+        if (!plausibleArray(begin, end, entrySize) || fsBegin != fsEnd && !plausibleArray(fsBegin, fsEnd, 8)) {
+            return StackError.BAD_VECTOR;
+        }
         long n = (end - begin) / entrySize;
-        if (end < begin || !plausiblePointer(begin) || (end - begin) % entrySize != 0 || n > MAX_ENTRIES) {
-            return StackError.BAD_VECTOR;
-        }
         long m = (fsEnd - fsBegin) / 8;
-        if (fsHeader >= 0 && (fsEnd < fsBegin || (fsEnd - fsBegin) % 8 != 0 || m > MAX_ENTRIES
-                || (m > 0 && !plausiblePointer(fsBegin)))) {
-            return StackError.BAD_VECTOR;
-        }
         lastDepth = (int) n;
         int count = (int) Math.min(n, maxDepth);
         lastTruncated = count < n;
@@ -347,6 +457,7 @@ public final class StackReader {
 
     /** Rule 2: gives each script entry its frame's next_stmt and call_loc, walking down from the top. */
     private void pairFrames(int count, int frameCount) {
+        matcher.index(frameFuncs, frameCount);
         int j = frameCount - 1;
         for (int i = count - 1; i >= 0; i--) {
             entryFrameNext[i] = 0;
@@ -355,10 +466,7 @@ public final class StackReader {
             if (func == 0) {
                 continue;
             }
-            int k = j;
-            while (k >= 0 && frameFuncs[k] != func) {
-                k--;
-            }
+            int k = matcher.match(func, j);
             if (k >= 0) {
                 entryFrameNext[i] = frameNext[k];
                 entryFrameCallLoc[i] = frameCallLocs[k];
@@ -401,14 +509,16 @@ public final class StackReader {
     private ScriptFrame intern(long func, long locationKey, int variant, FuncInfo info, LocationInfo loc,
                                boolean approximate) {
         long key = func * 31 + locationKey * 7 + variant;
-        Object[] e = internedFrames.get(key);
-        if (e != null && (long) e[0] == func && (long) e[1] == locationKey && e[3] == info) {
-            return (ScriptFrame) e[2];
+        InternedFrame e = internedFrames.get(key);
+        if (e != null && e.func == func && e.locationKey == locationKey && e.info == info && e.location == loc) {
+            return e.frame;
         }
         ScriptFrame frame = new ScriptFrame(info.name(), info.kind(), loc.file(), loc.firstLine(), approximate);
-        internedFrames.put(key, new Object[] {func, locationKey, frame, info});
+        cache(internedFrames, key, new InternedFrame(func, locationKey, info, loc, frame));
         return frame;
     }
+
+    private record InternedFrame(long func, long locationKey, FuncInfo info, LocationInfo location, ScriptFrame frame) {}
 
     private StackError verify(long begin, long end, long fsBegin, long fsEnd) {
         verify.clear();
@@ -467,10 +577,11 @@ public final class StackReader {
                 error = StackError.BAD_FUNCTION;
                 return null;
             }
-            long stmts = readLong(bodiesBegin + bodyStmts);
-            if (stmts == -1) {
+            if (!readFully(bodiesBegin + bodyStmts, 8)) {
+                error = StackError.UNREADABLE_ENTRY;
                 return null;
             }
+            long stmts = scratchView.getLong(0);
             if (stmts != 0) {
                 firstBody = objectLocation(stmts);
                 if (firstBody == null) {
@@ -479,7 +590,8 @@ public final class StackReader {
             }
         }
         info = new FuncInfo(name, kind, firstBody);
-        funcCache.put(address, info);
+        cache(funcCache, address, info);
+        cachedChars += name.length();
         return info;
     }
 
@@ -512,13 +624,14 @@ public final class StackReader {
             error = StackError.UNREADABLE_ENTRY;
             return null;
         }
-        long locPtr = readLong(object + objLocation);
-        if (locPtr == -1) {
+        if (!readFully(object + objLocation, 8)) {
+            error = StackError.UNREADABLE_ENTRY;
             return null;
         }
+        long locPtr = scratchView.getLong(0);
         loc = locPtr == 0 ? LocationInfo.NONE : location(locPtr);
         if (loc != null) {
-            objectLocations.put(object, loc);
+            cache(objectLocations, object, loc);
         }
         return loc;
     }
@@ -537,7 +650,7 @@ public final class StackReader {
         int first = scratchView.getInt(locFirst);
         int last = scratchView.getInt(locLast);
         if (first < 0 || first > MAX_LINE || last < 0 || last > MAX_LINE) {
-            error = StackError.UNREADABLE_ENTRY;
+            error = StackError.BAD_LOCATION;
             return null;
         }
         String file = filePtr == 0 ? "" : cString(filePtr);
@@ -545,31 +658,39 @@ public final class StackReader {
             return null;
         }
         loc = new LocationInfo(file, first, last);
-        locations.put(address, loc);
+        cache(locations, address, loc);
         return loc;
     }
 
+    /** A NUL-terminated file name: at most {@value #MAX_FILENAME} bytes in as many chunk reads. */
     private String cString(long address) {
         String s = filenames.get(address);
         if (s != null) {
             return s;
         }
+        if (!plausiblePointer(address)) {
+            error = StackError.BAD_STRING;
+            return null;
+        }
         int len = 0;
         while (len < MAX_FILENAME) {
-            int chunk = Math.min(256, MAX_FILENAME - len);
+            int chunk = Math.min(FILENAME_CHUNK, MAX_FILENAME - len);
             int got = memory.read(address + len, scratch, len, chunk);
             if (got <= 0) {
-                error = StackError.BAD_STRING;
-                return null;
+                break;
             }
             for (int k = len; k < len + got; k++) {
                 if (scratch[k] == 0) {
                     s = new String(scratch, 0, k, StandardCharsets.UTF_8);
-                    filenames.put(address, s);
+                    cache(filenames, address, s);
+                    cachedChars += s.length();
                     return s;
                 }
             }
             len += got;
+            if (got < chunk) {
+                break; // the readable memory ends before the NUL
+            }
         }
         error = StackError.BAD_STRING;
         return null;
@@ -580,6 +701,20 @@ public final class StackReader {
      * {@code scratch} at {@code at}.
      */
     private String decodeString(long address, int at) {
+        String s = decodeStdString(address, at);
+        if (s != null) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) < 0x20) {
+                    // No Zeek name holds a control character or NUL: this is not a name.
+                    error = StackError.BAD_STRING;
+                    return null;
+                }
+            }
+        }
+        return s;
+    }
+
+    private String decodeStdString(long address, int at) {
         long ptr;
         long len;
         if (stringAbi == StringAbi.LIBCXX) {
@@ -603,8 +738,13 @@ public final class StackReader {
             return null;
         }
         long inline = address + Math.max(strData, strSize) + 8;
-        if (stringAbi == StringAbi.LIBSTDCXX && ptr == inline && len < 16) {
-            // Short-string optimisation: the characters are inside the object, already read.
+        if (stringAbi == StringAbi.LIBSTDCXX && ptr == inline) {
+            // Short-string optimisation: the characters are inside the object, already read;
+            // its buffer holds 15 and a NUL, so a longer inline string is no string.
+            if (len >= 16) {
+                error = StackError.BAD_STRING;
+                return null;
+            }
             return new String(scratch, (int) (at + (inline - address)), (int) len, StandardCharsets.UTF_8);
         }
         if (!plausiblePointer(ptr)) {
@@ -619,17 +759,14 @@ public final class StackReader {
         return new String(chars, StandardCharsets.UTF_8);
     }
 
-    /** Reads 8 bytes; -1 (with {@link #error}) when unreadable. */
-    private long readLong(long address) {
-        if (!readFully(address, 8)) {
-            error = StackError.UNREADABLE_ENTRY;
-            return -1;
-        }
-        return scratchView.getLong(0);
-    }
-
     private boolean readFully(long address, int length) {
         return memory.read(address, scratch, 0, length) == length;
+    }
+
+    /** Whether {@code [begin, end)} can be a non-empty user-space array of at most {@link #MAX_ENTRIES} elements. */
+    private static boolean plausibleArray(long begin, long end, int elementSize) {
+        return plausiblePointer(begin) && plausiblePointer(end) && end > begin
+                && (end - begin) % elementSize == 0 && (end - begin) / elementSize <= MAX_ENTRIES;
     }
 
     /** A user-space address on x86_64 that is not in the first page. */

@@ -110,6 +110,11 @@ final class FakeZeek {
         memory.putLong(frame + off(LayoutField.FRAME_NEXT_STMT), stmt);
     }
 
+    /** Sets a frame's {@code call_loc} (a Location, ZAM in 4.1-5.2); the layout must have the member. */
+    void setCallLoc(long frame, long location) {
+        memory.putLong(frame + off(LayoutField.FRAME_CALL_LOC), location);
+    }
+
     /**
      * Pushes a call of {@code func} with call expression {@code call} (0 if none) the way Zeek does:
      * a script function gets a frame ({@code isScript}); returns the frame or 0.
