@@ -20,6 +20,8 @@ import java.util.function.Predicate;
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
     private static final String DELETED = " (deleted)";
+    /** The kernel's limit on argv plus environment (ARG_MAX) is far below this. */
+    private static final long MAX_ENVIRONMENT = 16L << 20;
 
     private ProcFs() {}
 
@@ -202,14 +204,54 @@ public final class ProcFs {
 
     /** The value of environment variable {@code name} in the initial environment of {@code pid}. */
     public static Optional<String> environ(int pid, String name) {
-        String text = readText(pid, "environ");
+        return variable(readText(pid, "environ"), name);
+    }
+
+    /**
+     * Like {@link #environ(int, String)}, but reads the environment block out of the process's
+     * memory when /proc/PID/environ is closed to us: that file is readable by the process's owner
+     * only (mode 0400), also for a tracer that has CAP_SYS_PTRACE and nothing else.
+     */
+    public static Optional<String> environ(int pid, String name, ProcessMemory memory) {
+        try {
+            return environ(pid, name);
+        } catch (ProcessAccessException e) {
+            if (e.reason() != ProcessAccessException.Reason.PERMISSION_DENIED) {
+                throw e;
+            }
+            return variable(environmentBlock(pid, memory), name);
+        }
+    }
+
+    private static Optional<String> variable(String block, String name) {
         String prefix = name + "=";
-        for (String entry : text.split("\0")) {
+        for (String entry : block.split("\0")) {
             if (entry.startsWith(prefix)) {
                 return Optional.of(entry.substring(prefix.length()));
             }
         }
         return Optional.empty();
+    }
+
+    /** The bytes between env_start and env_end (fields 50 and 51 of /proc/PID/stat, shown to those who may trace it). */
+    static String environmentBlock(int pid, ProcessMemory memory) {
+        String text = readText(pid, "stat");
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
+        // fields[0] is field 3; env_start and env_end are fields 50 and 51
+        if (fields.length < 49) {
+            throw ProcessAccessException.permissionDenied(pid);
+        }
+        long start = Long.parseUnsignedLong(fields[47]);
+        long end = Long.parseUnsignedLong(fields[48]);
+        if (start == 0 || end <= start || end - start > MAX_ENVIRONMENT) {
+            throw ProcessAccessException.permissionDenied(pid);
+        }
+        byte[] block = new byte[(int) (end - start)];
+        int n = memory.read(start, block, 0, block.length);
+        if (n <= 0) {
+            throw ProcessAccessException.permissionDenied(pid);
+        }
+        return new String(block, 0, n, StandardCharsets.UTF_8);
     }
 
     /** The command name (at most 15 characters). */

@@ -72,7 +72,7 @@ public final class ZeekProcess implements AutoCloseable {
             long callStack = address(elf, layout.callStackSymbol(), base, what);
             long frameStack = layout.callInfoHasFrame() ? 0 : address(elf, layout.frameStackSymbol(), base, what);
             ProcessMemory memory = ProcessVmMemory.open(pid);
-            String node = ProcFs.environ(pid, "CLUSTER_NODE").orElse("");
+            String node = ProcFs.environ(pid, "CLUSTER_NODE", memory).orElse("");
             return new ZeekProcess(pid, node, exe, binary, resolution, callStack, frameStack, memory);
         } catch (IOException | RuntimeException e) {
             elf.close();

@@ -91,6 +91,16 @@ class ProcFsTest {
     }
 
     @Test
+    void readsTheEnvironmentOutOfMemoryAsEnvironShowsIt() throws Exception {
+        try (Helper helper = Helper.start(Helper.binary(), "sleep", Map.of("CLUSTER_NODE", "worker-3"));
+             ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
+            String environ = Files.readString(Path.of("/proc/" + helper.pid + "/environ"));
+            assertEquals(environ, ProcFs.environmentBlock(helper.pid, memory));
+            assertEquals("worker-3", ProcFs.environ(helper.pid, "CLUSTER_NODE", memory).orElseThrow());
+        }
+    }
+
+    @Test
     void missingProcessesAreReportedInOneLine() {
         ProcessAccessException e = assertThrows(ProcessAccessException.class, () -> ProcFs.maps(999_999_999));
         assertEquals("no process with pid 999999999", e.getMessage());
