@@ -39,8 +39,11 @@ final class SampleCheck {
     static final long ALLOCATION_PER_ENTRY = 64 * 1024;
     static final long ALLOCATION_FIXED = 4096;
     static final long MAX_CPU_NANOS = 50_000_000;
-    /** Wall time includes GC pauses and a busy CI machine's preemption: only a gross sanity bound. */
-    static final long MAX_WALL_NANOS = 1_000_000_000;
+    /**
+     * Wall time includes GC pauses and preemption (samples of 0.5 s were seen on 2 cores at a
+     * load of 15): only a gross sanity bound.
+     */
+    static final long MAX_WALL_NANOS = 2_000_000_000;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
