@@ -32,6 +32,8 @@ final class FastJfrSource implements SampleSource {
     /** Stack trace ids below this are looked up in an array: JFR numbers stack traces from 1 up. */
     private static final long SMALL_IDS = 1 << 20;
     private static final int MAX_CHUNK = Integer.MAX_VALUE - 64;
+    /** Slots of the cache of short event strings (node and kind labels): a power of two. */
+    private static final int STRING_CACHE = 1024;
 
     @Override
     public void read(Path file, JfrStackReader reader) throws IOException {
@@ -220,6 +222,10 @@ final class FastJfrSource implements SampleSource {
         final JfrField[] fields;
         /** Whether samples of this type carry nothing but a time and a stack (jdk.ExecutionSample and the like). */
         final boolean plain;
+        /** How many fields lead up to the last time field (start, duration); the sample's fields follow. */
+        final int timeFields;
+        /** Whether a sample is known by the bytes after its time fields: its fields end the event. */
+        final boolean keyed;
         long count;
 
         EventPlan(JfrType type, String targetName) {
@@ -238,8 +244,8 @@ final class FastJfrSource implements SampleSource {
                 int action = SKIP;
                 if (field.name.equals("startTime") && number) {
                     action = START;
-                } else if (field.name.equals("duration") && number) {
-                    action = DURATION;
+                } else if (field.name.equals("duration") && number && !target) {
+                    action = DURATION; // the time span counts a sample at its start
                 } else if (target) {
                     action = targetAction(field.name, number, string, field.constantPool);
                 } else if (setting) {
@@ -264,6 +270,18 @@ final class FastJfrSource implements SampleSource {
                 labels |= action >= PID && action <= PERIOD;
             }
             this.plain = target && !labels;
+            int times = 0;
+            for (int i = 0; i < fields.length; i++) {
+                if (fields[i].name.equals("startTime") || fields[i].name.equals("duration")) {
+                    times = i + 1;
+                }
+            }
+            boolean leading = true;
+            for (int i = 0; i < Math.min(times, actions.length); i++) {
+                leading &= actions[i] == START || actions[i] == SKIP_VARINT || actions[i] == SKIP_BYTE;
+            }
+            this.timeFields = leading ? Math.min(times, actions.length) : 0;
+            this.keyed = target && !plain && leading && actions.length == fields.length;
         }
 
         private static int targetAction(String name, boolean number, boolean string, boolean constantPool) {
@@ -288,17 +306,22 @@ final class FastJfrSource implements SampleSource {
         private int pos;
         private final Map<Long, JfrType> types = new HashMap<>();
         private final Map<Long, EventPlan> plans = new HashMap<>();
-        private final Map<Long, Map<Long, Object>> pools = new HashMap<>();
-        private Map<Long, Object> stringPool = Map.of();
+        // Constants are found by key and decoded when first needed: most are never needed.
         private final LongIntMap stackOffsets = new LongIntMap();
-        private long[] stackKeys = new long[256];
-        private int[] stackPositions = new int[256];
-        private int stackCount;
-        private final LongIntMap stackIds = new LongIntMap();
-        private final List<JfrStackReader.StackInfo> stackInfos = new ArrayList<>();
+        private final LongIntMap methodOffsets = new LongIntMap();
+        private final LongIntMap classOffsets = new LongIntMap();
+        private final LongIntMap loaderOffsets = new LongIntMap();
+        private final LongIntMap symbolOffsets = new LongIntMap();
+        private final LongIntMap stringOffsets = new LongIntMap();
+        private final LongIntMap pooledStringIds = new LongIntMap();
+        private final List<String> pooledStrings = new ArrayList<>();
+        /** Converted stack traces by id, for the small ids JFR gives out; null until first used. */
+        private JfrStackReader.StackInfo[] smallStacks = new JfrStackReader.StackInfo[1024];
+        private final LongIntMap largeStackIds = new LongIntMap();
+        private final List<JfrStackReader.StackInfo> largeStacks = new ArrayList<>();
         private final LongIntMap functionIds = new LongIntMap();
-        private final String[] cachedStrings = new String[256];
-        private final byte[][] cachedBytes = new byte[256][];
+        private final String[] cachedStrings = new String[STRING_CACHE];
+        private final byte[][] cachedBytes = new byte[STRING_CACHE][];
         private int[] frameFunctions = new int[64];
         private int[] frameLines = new int[64];
         private long startNanos;
@@ -306,18 +329,28 @@ final class FastJfrSource implements SampleSource {
         private double ticksPerNano;
         private long fromTicks;
         private long toTicks;
+        /** The samples of the chunk by their events' bytes, counted until the end of the chunk. */
+        private final SampleKeys sampleKeys = new SampleKeys();
+        // The fields of the sample being read.
+        private long eventStack;
+        private long eventPid;
+        private String eventNode;
+        private String eventKind;
+        private long eventDepth;
+        private long eventPeriod;
         /** Samples per stack trace id of plain events not yet handed to the reader. */
         private long[] plainCounts = new long[0];
         private long minTicks = Long.MAX_VALUE;
         private long maxTicks = Long.MIN_VALUE;
-        /** Stack infos by stack trace id, for the small ids JFR gives out; larger ones go to {@link #stackIds}. */
-        private JfrStackReader.StackInfo[] smallStackIds = new JfrStackReader.StackInfo[1024];
         // Field positions of the constant types, found in the metadata.
         private JfrType stackTraceType;
         private JfrType methodType;
         private JfrType classType;
         private JfrType loaderType;
         private JfrType symbolType;
+        private JfrType stringType;
+        /** Varints per frame when stack traces are (truncated, frames of varints), as jdk.jfr writes them; else 0. */
+        private int frameVarints;
         private int traceTruncated;
         private int traceFrames;
         private int frameMethod;
@@ -350,8 +383,13 @@ final class FastJfrSource implements SampleSource {
         }
 
         void countEvents() {
+            sampleKeys.flush(reader);
             if (plainCounts.length > 0) {
-                flushPlainCounts();
+                try {
+                    flushPlainCounts();
+                } catch (RuntimeException e) {
+                    // The chunk is damaged and its error already on its way: the counts go with it.
+                }
             }
             for (EventPlan plan : plans.values()) {
                 if (plan.count > 0) {
@@ -399,6 +437,7 @@ final class FastJfrSource implements SampleSource {
             classType = typeNamed("java.lang.Class");
             loaderType = typeNamed("jdk.types.ClassLoader");
             symbolType = typeNamed("jdk.types.Symbol");
+            stringType = typeNamed("java.lang.String");
             JfrType frameType = typeNamed("jdk.types.StackFrame");
             traceTruncated = index(stackTraceType, "truncated");
             traceFrames = index(stackTraceType, "frames");
@@ -411,25 +450,50 @@ final class FastJfrSource implements SampleSource {
             loaderClass = index(loaderType, "type");
             loaderName = index(loaderType, "name");
             symbolString = index(symbolType, "string");
+            frameVarints = plainStackTraces() ? frameType.flatVarints : 0;
+        }
+
+        /** Whether stack traces are a truncated flag and an array of frames made of varints, nothing else. */
+        private boolean plainStackTraces() {
+            if (stackTraceType == null || stackTraceType.fields.size() != 2 || traceTruncated != 0 || traceFrames != 1) {
+                return false;
+            }
+            JfrField truncated = stackTraceType.fields.get(0);
+            JfrField frames = stackTraceType.fields.get(1);
+            return !truncated.array && !truncated.constantPool && truncated.type != null
+                    && truncated.type.encoding == JfrType.ONE_BYTE && frames.array && !frames.constantPool
+                    && frames.type != null && frames.type.flatVarints > 0;
         }
 
         /** Reads one element and its children; classes and their fields go into {@link #types}. */
         private void readElement(String[] strings, JfrType enclosingType, String parentName) throws IOException {
             String name = strings[readInt()];
             int attributeCount = readInt();
-            Map<String, String> attributes = new HashMap<>();
+            String id = null;
+            String typeName = null;
+            String superType = null;
+            String fieldType = null;
+            boolean constantPool = false;
+            boolean array = false;
             for (int i = 0; i < attributeCount; i++) {
                 String key = strings[readInt()];
-                attributes.put(key, strings[readInt()]);
+                String value = strings[readInt()];
+                switch (key) {
+                    case "id": id = value; break;
+                    case "name": typeName = value; break;
+                    case "superType": superType = value; break;
+                    case "class": fieldType = value; break;
+                    case "constantPool": constantPool = "true".equals(value); break;
+                    case "dimension": array = !"0".equals(value); break;
+                    default: break;
+                }
             }
             JfrType type = null;
             if (name.equals("class")) {
-                type = new JfrType(Long.parseLong(attributes.get("id")), attributes.get("name"), attributes.get("superType"));
+                type = new JfrType(Long.parseLong(id), typeName, superType);
                 types.put(type.id, type);
             } else if (name.equals("field") && enclosingType != null && "class".equals(parentName)) {
-                enclosingType.fields.add(new JfrField(attributes.get("name"), Long.parseLong(attributes.get("class")),
-                        "true".equals(attributes.get("constantPool")), attributes.containsKey("dimension")
-                        && !"0".equals(attributes.get("dimension"))));
+                enclosingType.fields.add(new JfrField(typeName, Long.parseLong(fieldType), constantPool, array));
             }
             int childCount = readInt();
             for (int i = 0; i < childCount; i++) {
@@ -452,17 +516,8 @@ final class FastJfrSource implements SampleSource {
 
         // ---- Constant pools ----
 
+        /** Walks the chunk's checkpoints and notes where each constant the converter may need starts. */
         private void readConstantPools(int lastOffset) throws IOException {
-            Set<Long> wanted = new HashSet<>();
-            for (JfrType type : new JfrType[] {methodType, classType, loaderType, symbolType}) {
-                if (type != null) {
-                    wanted.add(type.id);
-                }
-            }
-            JfrType stringType = typeNamed("java.lang.String");
-            if (stringType != null) {
-                wanted.add(stringType.id);
-            }
             int offset = lastOffset;
             for (int guard = 0; guard < 1_000_000; guard++) {
                 pos = offset;
@@ -481,28 +536,19 @@ final class FastJfrSource implements SampleSource {
                     if (type == null) {
                         throw new IOException("constant pool of unknown type " + typeId);
                     }
-                    Map<Long, Object> pool = wanted.contains(typeId) ? pool(typeId) : null;
                     int count = readInt();
-                    boolean stackTraces = type == stackTraceType;
+                    if (type == stackTraceType) {
+                        readStackTraceOffsets(count);
+                        continue;
+                    }
+                    LongIntMap offsets = offsetsOf(type);
                     for (int k = 0; k < count; k++) {
                         long key = readLong();
-                        if (stackTraces) {
-                            // Decoded after the walk, each once: see convertStackTraces.
-                            if (stackOffsets.get(key) < 0) {
-                                stackOffsets.putNew(key, pos);
-                                if (stackCount == stackKeys.length) {
-                                    stackKeys = java.util.Arrays.copyOf(stackKeys, 2 * stackCount);
-                                    stackPositions = java.util.Arrays.copyOf(stackPositions, 2 * stackCount);
-                                }
-                                stackKeys[stackCount] = key;
-                                stackPositions[stackCount++] = pos;
-                            }
-                            skipValue(type);
-                        } else if (pool != null) {
-                            pool.putIfAbsent(key, readValue(type));
-                        } else {
-                            skipValue(type);
+                        // The first constant seen of a key wins, as in jdk.jfr.
+                        if (offsets != null && offsets.get(key) < 0) {
+                            offsets.putNew(key, pos);
                         }
+                        skipValue(type);
                     }
                 }
                 if (delta == 0) {
@@ -510,74 +556,83 @@ final class FastJfrSource implements SampleSource {
                 }
                 offset += (int) delta;
             }
-            if (stringType != null) {
-                stringPool = pools.getOrDefault(stringType.id, Map.of());
-            }
-            convertStackTraces();
         }
 
-        /**
-         * Converts every stack trace of the chunk before the events refer to them: the event
-         * loop then only looks them up, and stays small enough for the JIT to compile quickly.
-         */
-        private void convertStackTraces() throws IOException {
-            for (int i = 0; i < stackCount; i++) {
-                long key = stackKeys[i];
-                JfrStackReader.StackInfo info = readStackTrace(stackPositions[i]);
-                if (key > 0 && key < SMALL_IDS) {
-                    if (key >= smallStackIds.length) {
-                        smallStackIds = java.util.Arrays.copyOf(smallStackIds, (int) Math.max(key + 1, 2L * smallStackIds.length));
+        private void readStackTraceOffsets(int count) throws IOException {
+            for (int k = 0; k < count; k++) {
+                long key = readLong();
+                if (stackOffsets.get(key) < 0) {
+                    stackOffsets.putNew(key, pos);
+                }
+                if (frameVarints > 0) {
+                    pos++; // truncated
+                    int frames = readInt();
+                    if (frames < 0 || frames > size) {
+                        throw new IOException("stack trace " + key + " has " + frames + " frames");
                     }
-                    smallStackIds[(int) key] = info;
+                    skipVarints(frames * frameVarints);
                 } else {
-                    stackIds.putNew(key, stackInfos.size());
-                    stackInfos.add(info);
+                    skipValue(stackTraceType);
                 }
             }
         }
 
-        private Map<Long, Object> pool(long typeId) {
-            Map<Long, Object> pool = pools.get(typeId);
-            if (pool == null) {
-                pool = new HashMap<>();
-                pools.put(typeId, pool);
+        private LongIntMap offsetsOf(JfrType type) {
+            if (type == methodType) {
+                return methodOffsets;
+            } else if (type == classType) {
+                return classOffsets;
+            } else if (type == loaderType) {
+                return loaderOffsets;
+            } else if (type == symbolType) {
+                return symbolOffsets;
+            } else if (type == stringType) {
+                return stringOffsets;
             }
-            return pool;
+            return null;
         }
 
-        /** A value of {@code type}: Long, Boolean, Double, String or Object[] of field values (constants as Long keys). */
-        private Object readValue(JfrType type) throws IOException {
-            switch (type.encoding) {
-                case JfrType.ONE_BYTE: return b[pos++] != 0;
-                case JfrType.VARINT: return readLong();
-                case JfrType.FOUR_BYTES: pos += 4; return 0.0;
-                case JfrType.EIGHT_BYTES: pos += 8; return 0.0;
-                case JfrType.STRING: return readString();
-                default:
-                    Object[] values = new Object[type.fields.size()];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = readField(type.fields.get(i));
-                    }
-                    return values;
+        /** The constant pool key in field {@code field} of the struct of {@code type} at {@code offset}; 0 if none. */
+        private long keyAt(JfrType type, int offset, int field) throws IOException {
+            if (type == null || offset < 0 || field < 0) {
+                return 0;
             }
+            int saved = pos;
+            pos = offset;
+            List<JfrField> fields = type.fields;
+            for (int f = 0; f < field; f++) {
+                skipField(fields.get(f));
+            }
+            JfrField target = fields.get(field);
+            long key = target.constantPool && !target.array ? readLong() : 0;
+            pos = saved;
+            return key;
         }
 
-        private Object readField(JfrField field) throws IOException {
-            if (field.array) {
-                Object[] elements = new Object[readInt()];
-                for (int i = 0; i < elements.length; i++) {
-                    elements[i] = readElementValue(field);
-                }
-                return elements;
+        /** The string in field {@code field} of the struct of {@code type} at {@code offset}, or null. */
+        private String stringAt(JfrType type, int offset, int field) throws IOException {
+            if (type == null || offset < 0 || field < 0) {
+                return null;
             }
-            return readElementValue(field);
+            int saved = pos;
+            pos = offset;
+            List<JfrField> fields = type.fields;
+            for (int f = 0; f < field; f++) {
+                skipField(fields.get(f));
+            }
+            JfrField target = fields.get(field);
+            String value = null;
+            if (!target.array && target.constantPool) {
+                value = pooledString(readLong());
+            } else if (!target.array && target.type != null && target.type.encoding == JfrType.STRING) {
+                value = readString();
+            }
+            pos = saved;
+            return value;
         }
 
-        private Object readElementValue(JfrField field) throws IOException {
-            if (field.constantPool) {
-                return readLong();
-            }
-            return readValue(known(field));
+        private static int offset(LongIntMap offsets, long key) {
+            return key == 0 ? -1 : offsets.get(key);
         }
 
         private void skipValue(JfrType type) throws IOException {
@@ -589,9 +644,7 @@ final class FastJfrSource implements SampleSource {
                 case JfrType.STRING: skipString(); break;
                 default:
                     if (type.flatVarints >= 0) {
-                        for (int i = type.flatVarints; i > 0; i--) {
-                            readLong();
-                        }
+                        skipVarints(type.flatVarints);
                         return;
                     }
                     for (JfrField field : type.fields) {
@@ -602,12 +655,13 @@ final class FastJfrSource implements SampleSource {
 
         private void skipField(JfrField field) throws IOException {
             int count = field.array ? readInt() : 1;
+            if (field.constantPool) {
+                skipVarints(count);
+                return;
+            }
+            JfrType type = known(field);
             for (int i = 0; i < count; i++) {
-                if (field.constantPool) {
-                    readLong();
-                } else {
-                    skipValue(known(field));
-                }
+                skipValue(type);
             }
         }
 
@@ -641,7 +695,7 @@ final class FastJfrSource implements SampleSource {
                 }
                 plan.count++;
                 if (plan.target) {
-                    readSample(plan);
+                    readSample(plan, next);
                 } else {
                     readOtherEvent(plan);
                 }
@@ -665,29 +719,15 @@ final class FastJfrSource implements SampleSource {
             return plan;
         }
 
-        /** Reads an event of the target type, the hot path. */
-        private void readSample(EventPlan plan) throws IOException {
-            long start = 0;
-            long stack = 0;
-            long pid = -1;
-            String node = null;
-            String kind = null;
-            long depth = 0;
-            long period = 0;
+        /** Reads an event of the target type, which ends at {@code end}: the hot path. */
+        private void readSample(EventPlan plan, int end) throws IOException {
             int[] actions = plan.actions;
-            for (int i = 0; i < actions.length; i++) {
+            long start = 0;
+            for (int i = 0; i < plan.timeFields; i++) {
                 switch (actions[i]) {
-                    case EventPlan.SKIP_VARINT: readLong(); break;
                     case EventPlan.START: start = readLong(); break;
-                    case EventPlan.STACK: stack = readLong(); break;
-                    case EventPlan.PID: pid = readLong(); break;
-                    case EventPlan.NODE: node = readStringField(plan.fields[i]); break;
-                    case EventPlan.KIND: kind = readStringField(plan.fields[i]); break;
-                    case EventPlan.DEPTH: depth = readLong(); break;
-                    case EventPlan.PERIOD: period = readLong(); break;
                     case EventPlan.SKIP_BYTE: pos++; break;
-                    case EventPlan.SKIP_STRING: skipString(); break;
-                    default: skipField(plan.fields[i]);
+                    default: readLong();
                 }
             }
             if (start < minTicks) {
@@ -696,15 +736,56 @@ final class FastJfrSource implements SampleSource {
             if (start > maxTicks) {
                 maxTicks = start;
             }
-            if (start >= fromTicks && start < toTicks) {
-                if (plan.plain && stack > 0 && stack < SMALL_IDS) {
-                    // Counted here and handed over per stack at the end of the chunk.
-                    if (stack >= plainCounts.length) {
-                        plainCounts = java.util.Arrays.copyOf(plainCounts, (int) Math.max(stack + 1, 2L * plainCounts.length));
-                    }
-                    plainCounts[(int) stack]++;
-                } else {
-                    reader.sample(stackInfo(stack), pid, node, kind, depth, period);
+            if (start < fromTicks || start >= toTicks) {
+                return;
+            }
+            if (plan.keyed) {
+                int from = pos;
+                int hash = SampleKeys.hash(b, from, end);
+                if (sampleKeys.count(hash, b, from, end)) {
+                    return;
+                }
+                readSampleFields(plan);
+                int sample = reader.sampleOf(stackInfo(eventStack), eventPid, eventNode, eventKind, eventDepth, eventPeriod);
+                if (!sampleKeys.add(hash, b, from, end, sample, eventPeriod)) {
+                    reader.count(sample, eventPeriod);
+                }
+                return;
+            }
+            readSampleFields(plan);
+            long stack = eventStack;
+            if (plan.plain && stack > 0 && stack < SMALL_IDS) {
+                // Counted here and handed over per stack at the end of the chunk.
+                if (stack >= plainCounts.length) {
+                    plainCounts = java.util.Arrays.copyOf(plainCounts, (int) Math.max(stack + 1, 2L * plainCounts.length));
+                }
+                plainCounts[(int) stack]++;
+            } else {
+                reader.sample(stackInfo(stack), eventPid, eventNode, eventKind, eventDepth, eventPeriod);
+            }
+        }
+
+        /** Reads the fields of a sample after its time fields into the event fields of this parser. */
+        private void readSampleFields(EventPlan plan) throws IOException {
+            eventStack = 0;
+            eventPid = -1;
+            eventNode = null;
+            eventKind = null;
+            eventDepth = 0;
+            eventPeriod = 0;
+            int[] actions = plan.actions;
+            for (int i = plan.timeFields; i < actions.length; i++) {
+                switch (actions[i]) {
+                    case EventPlan.SKIP_VARINT: readLong(); break;
+                    case EventPlan.STACK: eventStack = readLong(); break;
+                    case EventPlan.PID: eventPid = readLong(); break;
+                    case EventPlan.NODE: eventNode = readStringField(plan.fields[i]); break;
+                    case EventPlan.KIND: eventKind = readStringField(plan.fields[i]); break;
+                    case EventPlan.DEPTH: eventDepth = readLong(); break;
+                    case EventPlan.PERIOD: eventPeriod = readLong(); break;
+                    case EventPlan.SKIP_BYTE: pos++; break;
+                    case EventPlan.SKIP_STRING: skipString(); break;
+                    default: skipField(plan.fields[i]);
                 }
             }
         }
@@ -737,6 +818,7 @@ final class FastJfrSource implements SampleSource {
                     case EventPlan.SETTING_NAME: settingName = readStringField(plan.fields[i]); break;
                     case EventPlan.SETTING_VALUE: settingValue = readStringField(plan.fields[i]); break;
                     case EventPlan.SKIP_BYTE: pos++; break;
+                    case EventPlan.SKIP_STRING: skipString(); break;
                     default: skipField(plan.fields[i]);
                 }
             }
@@ -771,54 +853,72 @@ final class FastJfrSource implements SampleSource {
             return startNanos + (long) ((ticks - startTicks) / ticksPerNano);
         }
 
-        private String readStringField(JfrField field) throws IOException {
-            if (field.constantPool) {
-                return (String) stringPool.get(readLong());
-            }
-            return readString();
-        }
-
         // ---- Stacks ----
 
         /** The converted stack trace {@code key}; events without one, or with an unknown one, have none. */
         private JfrStackReader.StackInfo stackInfo(long key) {
-            JfrStackReader.StackInfo info = null;
-            if (key > 0 && key < SMALL_IDS) {
-                if (key < smallStackIds.length) {
-                    info = smallStackIds[(int) key];
+            if (key > 0 && key < smallStacks.length) {
+                JfrStackReader.StackInfo info = smallStacks[(int) key];
+                if (info != null) {
+                    return info;
                 }
-            } else if (key != 0) {
-                int id = stackIds.get(key);
-                info = id >= 0 ? stackInfos.get(id) : null;
             }
-            return info != null ? info : reader.noStack();
+            return convertStack(key);
         }
 
-        /** Reads the stack trace constant at {@code offset}: frames innermost first, each a method and a line. */
+        /** Converts stack trace {@code key} on its first use: kept apart so the JIT does not inline it. */
+        private JfrStackReader.StackInfo convertStack(long key) {
+            if (key <= 0 || key >= SMALL_IDS) {
+                int id = key == 0 ? -1 : largeStackIds.get(key);
+                if (id >= 0) {
+                    return largeStacks.get(id);
+                }
+            }
+            int offset = key == 0 ? -1 : stackOffsets.get(key);
+            JfrStackReader.StackInfo info;
+            try {
+                info = offset < 0 ? reader.noStack() : readStackTrace(offset);
+            } catch (IOException e) {
+                throw new IllegalStateException("stack trace " + key + ": " + e.getMessage(), e);
+            }
+            if (key > 0 && key < SMALL_IDS) {
+                if (key >= smallStacks.length) {
+                    smallStacks = java.util.Arrays.copyOf(smallStacks, (int) Math.max(key + 1, 2L * smallStacks.length));
+                }
+                smallStacks[(int) key] = info;
+            } else if (key != 0) {
+                largeStackIds.putNew(key, largeStacks.size());
+                largeStacks.add(info);
+            }
+            return info;
+        }
+
+        /**
+         * Reads the stack trace constant at {@code offset}: frames innermost first, each a method
+         * and a line, up to the sampler root frame of zeek-spy's stacks (what lies below is dropped).
+         */
         private JfrStackReader.StackInfo readStackTrace(int offset) throws IOException {
             int saved = pos;
             pos = offset;
             boolean truncated = false;
             int count = 0;
             List<JfrField> traceFields = stackTraceType.fields;
-            for (int f = 0; f < traceFields.size(); f++) {
+            for (int f = 0; f < traceFields.size() && (f <= traceTruncated || f <= traceFrames); f++) {
                 JfrField field = traceFields.get(f);
-                if (f == traceTruncated && !field.array && field.type.encoding == JfrType.ONE_BYTE) {
+                if (f == traceTruncated && !field.array && field.type != null && field.type.encoding == JfrType.ONE_BYTE) {
                     truncated = b[pos++] != 0;
                 } else if (f == traceFrames && field.array && !field.constantPool) {
                     count = readInt();
+                    if (count < 0 || count > size) {
+                        throw new IOException("stack trace with " + count + " frames");
+                    }
                     if (frameFunctions.length < count) {
                         frameFunctions = new int[2 * count];
                         frameLines = new int[2 * count];
                     }
                     JfrType frameType = known(field);
-                    if (frameType.flatVarints >= 0) {
-                        readFlatFrames(frameType.flatVarints, count);
-                    } else {
-                        for (int i = 0; i < count; i++) {
-                            readFrame(frameType, i);
-                        }
-                    }
+                    count = frameType.flatVarints >= 0 ? readFlatFrames(frameType.flatVarints, count)
+                            : readFrames(frameType, count);
                 } else {
                     skipField(field);
                 }
@@ -827,8 +927,11 @@ final class FastJfrSource implements SampleSource {
             return reader.stack(frameFunctions, frameLines, count, truncated);
         }
 
-        /** Reads frames whose fields are all varints, as jdk.jfr writes them: the common case, kept simple for the JIT. */
-        private void readFlatFrames(int fieldCount, int count) {
+        /**
+         * Reads frames whose fields are all varints, as jdk.jfr writes them, up to the root frame:
+         * the common case, kept simple for the JIT. Returns the frames read.
+         */
+        private int readFlatFrames(int fieldCount, int count) {
             for (int i = 0; i < count; i++) {
                 int function = JfrStackReader.SKIP;
                 int line = 0;
@@ -842,23 +945,34 @@ final class FastJfrSource implements SampleSource {
                 }
                 frameFunctions[i] = function;
                 frameLines[i] = line;
-            }
-        }
-
-        private void readFrame(JfrType frameType, int index) throws IOException {
-            frameFunctions[index] = JfrStackReader.SKIP;
-            frameLines[index] = 0;
-            List<JfrField> fields = frameType.fields;
-            for (int f = 0; f < fields.size(); f++) {
-                JfrField field = fields.get(f);
-                if (f == frameMethod && field.constantPool && !field.array) {
-                    frameFunctions[index] = function(readLong());
-                } else if (f == frameLine && !field.constantPool && !field.array && field.type.encoding == JfrType.VARINT) {
-                    frameLines[index] = (int) readLong();
-                } else {
-                    skipField(field);
+                if (function == JfrStackReader.ROOT) {
+                    return i + 1;
                 }
             }
+            return count;
+        }
+
+        private int readFrames(JfrType frameType, int count) throws IOException {
+            List<JfrField> fields = frameType.fields;
+            for (int index = 0; index < count; index++) {
+                frameFunctions[index] = JfrStackReader.SKIP;
+                frameLines[index] = 0;
+                for (int f = 0; f < fields.size(); f++) {
+                    JfrField field = fields.get(f);
+                    if (f == frameMethod && field.constantPool && !field.array) {
+                        frameFunctions[index] = function(readLong());
+                    } else if (f == frameLine && !field.constantPool && !field.array && field.type != null
+                            && field.type.encoding == JfrType.VARINT) {
+                        frameLines[index] = (int) readLong();
+                    } else {
+                        skipField(field);
+                    }
+                }
+                if (frameFunctions[index] == JfrStackReader.ROOT) {
+                    return index + 1;
+                }
+            }
+            return count;
         }
 
         private int function(long methodKey) {
@@ -868,41 +982,194 @@ final class FastJfrSource implements SampleSource {
 
         /** Looks a method up in the constant pools, once per method: kept apart so the JIT does not inline it. */
         private int resolveFunction(long methodKey) {
-            Object[] method = (Object[]) constant(methodType, methodKey);
             int function;
-            if (method == null) {
-                function = JfrStackReader.SKIP;
-            } else {
-                Object[] type = (Object[]) constant(classType, key(method, methodClass));
-                Object[] loader = type == null ? null : (Object[]) constant(loaderType, key(type, classLoader));
-                Object[] loaderTypeValue = loader == null ? null : (Object[]) constant(classType, key(loader, loaderClass));
-                function = reader.function(className(type), symbol(key(method, methodName)),
-                        className(loaderTypeValue), loader == null ? null : symbol(key(loader, loaderName)));
+            try {
+                int method = offset(methodOffsets, methodKey);
+                if (method < 0) {
+                    function = JfrStackReader.SKIP;
+                } else {
+                    int type = offset(classOffsets, keyAt(methodType, method, methodClass));
+                    int loader = offset(loaderOffsets, keyAt(classType, type, classLoader));
+                    int loaderTypeValue = offset(classOffsets, keyAt(loaderType, loader, loaderClass));
+                    function = reader.function(className(type), symbol(keyAt(methodType, method, methodName)),
+                            className(loaderTypeValue), symbol(keyAt(loaderType, loader, loaderName)));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("method " + methodKey + ": " + e.getMessage(), e);
             }
             functionIds.putNew(methodKey, function + 2);
             return function;
         }
 
-        private String className(Object[] type) {
-            String name = type == null ? null : symbol(key(type, className));
+        private String className(int classOffset) throws IOException {
+            String name = symbol(keyAt(classType, classOffset, className));
             return name == null ? null : name.replace('/', '.');
         }
 
-        private String symbol(long key) {
-            Object[] symbol = (Object[]) constant(symbolType, key);
-            return symbol == null || symbolString < 0 ? null : (String) symbol[symbolString];
+        private String symbol(long key) throws IOException {
+            return stringAt(symbolType, offset(symbolOffsets, key), symbolString);
         }
 
-        private static long key(Object[] value, int field) {
-            return field < 0 || value[field] == null ? 0 : (Long) value[field];
-        }
+        // ---- Strings ----
 
-        private Object constant(JfrType type, long key) {
-            if (type == null || key == 0) {
-                return null;
+        private String readStringField(JfrField field) throws IOException {
+            if (field.constantPool) {
+                return pooledString(readLong());
             }
-            Map<Long, Object> pool = pools.get(type.id);
-            return pool == null ? null : pool.get(key);
+            byte encoding = b[pos++];
+            switch (encoding) {
+                case 0: return null;
+                case 1: return "";
+                case 2: return pooledString(readLong());
+                case 3: case 4: case 5: return cachedString(encoding);
+                default: throw new IOException("unknown string encoding " + encoding);
+            }
+        }
+
+        /** A string of the chunk's string pool, decoded once. */
+        private String pooledString(long key) throws IOException {
+            int id = pooledStringIds.get(key);
+            if (id >= 0) {
+                return pooledStrings.get(id);
+            }
+            int offset = offset(stringOffsets, key);
+            String value = null;
+            if (offset >= 0) {
+                int saved = pos;
+                pos = offset;
+                value = readString();
+                pos = saved;
+            }
+            pooledStringIds.putNew(key, pooledStrings.size());
+            pooledStrings.add(value);
+            return value;
+        }
+
+        /**
+         * A string of {@code encoding} 3 (UTF-8), 4 (chars) or 5 (Latin-1) at pos, past its
+         * encoding byte; short strings come from a cache keyed by their bytes, so the labels every
+         * event repeats cost no allocation and are the same String objects.
+         */
+        private String cachedString(byte encoding) throws IOException {
+            int length = readInt();
+            int from = pos;
+            if (length < 0 || length > size - from) {
+                throw new IndexOutOfBoundsException("string past the end of the chunk");
+            }
+            if (encoding == 4) {
+                skipVarints(length);
+            } else {
+                pos += length;
+            }
+            int end = pos;
+            int span = end - from;
+            if (span > 64 || end > size) {
+                return decodeString(encoding, from, length);
+            }
+            int hash = encoding;
+            for (int i = from; i < end; i++) {
+                hash = 31 * hash + b[i];
+            }
+            int slot = (hash ^ (hash >>> 10)) & (STRING_CACHE - 1);
+            byte[] cached = cachedBytes[slot];
+            if (cached != null && cached.length == span + 1 && cached[span] == encoding
+                    && java.util.Arrays.equals(cached, 0, span, b, from, end)) {
+                return cachedStrings[slot];
+            }
+            String value = decodeString(encoding, from, length);
+            byte[] key = java.util.Arrays.copyOfRange(b, from, end + 1);
+            key[span] = encoding;
+            cachedBytes[slot] = key;
+            cachedStrings[slot] = value;
+            return value;
+        }
+
+        private String decodeString(byte encoding, int from, int length) {
+            if (encoding == 3) {
+                return new String(b, from, length, StandardCharsets.UTF_8);
+            } else if (encoding == 5) {
+                return new String(b, from, length, StandardCharsets.ISO_8859_1);
+            }
+            int saved = pos;
+            pos = from;
+            String value = readChars(length);
+            pos = saved;
+            return value;
+        }
+
+        /** {@code length} chars, each a varint, at pos. */
+        private String readChars(int length) {
+            int end = pos + length;
+            if (end <= size && end >= pos && ascii(pos, end)) {
+                // One byte a char: what jdk.jfr writes for the ASCII names of its metadata.
+                String value = new String(b, pos, length, StandardCharsets.ISO_8859_1);
+                pos = end;
+                return value;
+            }
+            char[] chars = new char[length];
+            for (int i = 0; i < length; i++) {
+                chars[i] = (char) readLong();
+            }
+            return new String(chars);
+        }
+
+        private boolean ascii(int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (b[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private String readString() throws IOException {
+            byte encoding = b[pos++];
+            switch (encoding) {
+                case 0: return null;
+                case 1: return "";
+                case 2: return pooledString(readLong());
+                case 3: {
+                    int length = readInt();
+                    checkLength(length);
+                    String value = new String(b, pos, length, StandardCharsets.UTF_8);
+                    pos += length;
+                    return value;
+                }
+                case 4: {
+                    int length = readInt();
+                    checkLength(length);
+                    return readChars(length);
+                }
+                case 5: {
+                    int length = readInt();
+                    checkLength(length);
+                    String value = new String(b, pos, length, StandardCharsets.ISO_8859_1);
+                    pos += length;
+                    return value;
+                }
+                default: throw new IOException("unknown string encoding " + encoding);
+            }
+        }
+
+        private void checkLength(int length) {
+            if (length < 0 || length > size - pos) {
+                throw new IndexOutOfBoundsException("string past the end of the chunk");
+            }
+        }
+
+        private void skipString() throws IOException {
+            byte encoding = b[pos++];
+            switch (encoding) {
+                case 0: case 1: return;
+                case 2: readLong(); return;
+                case 3: case 5: {
+                    int length = readInt(); // read before pos is used: "pos += readInt()" would lose the varint's bytes
+                    pos += length;
+                    return;
+                }
+                case 4: skipVarints(readInt()); return;
+                default: throw new IOException("unknown string encoding " + encoding);
+            }
         }
 
         // ---- Primitives ----
@@ -947,66 +1214,20 @@ final class FastJfrSource implements SampleSource {
             return (int) readLong();
         }
 
-        private String readString() throws IOException {
-            byte encoding = b[pos++];
-            switch (encoding) {
-                case 0: return null;
-                case 1: return "";
-                case 2: return (String) stringPool.get(readLong());
-                case 3: return bytes(readInt(), false);
-                case 4: {
-                    char[] chars = new char[readInt()];
-                    for (int i = 0; i < chars.length; i++) {
-                        chars[i] = (char) readInt();
+        /** Skips {@code count} varints: a byte without the continuation bit ends one, or the ninth byte. */
+        private void skipVarints(int count) {
+            byte[] b = this.b;
+            int p = pos;
+            for (int i = 0; i < count; i++) {
+                int bytes = 1;
+                while (b[p++] < 0) {
+                    if (++bytes == 9) {
+                        p++;
+                        break;
                     }
-                    return new String(chars);
                 }
-                case 5: return bytes(readInt(), true);
-                default: throw new IOException("unknown string encoding " + encoding);
             }
-        }
-
-        private void skipString() throws IOException {
-            byte encoding = b[pos++];
-            switch (encoding) {
-                case 0: case 1: return;
-                case 2: readLong(); return;
-                case 3: case 5: {
-                    int length = readInt(); // read before pos is used: "pos += readInt()" would lose the varint's bytes
-                    pos += length;
-                    return;
-                }
-                case 4: for (int n = readInt(), i = 0; i < n; i++) readLong(); return;
-                default: throw new IOException("unknown string encoding " + encoding);
-            }
-        }
-
-        /** Decodes {@code length} bytes at pos; short strings come from a cache, so repeated labels cost no allocation. */
-        private String bytes(int length, boolean latin1) {
-            int from = pos;
-            pos += length;
-            if (pos > size) {
-                throw new IndexOutOfBoundsException("string past the end of the chunk");
-            }
-            if (length > 48) {
-                return new String(b, from, length, latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            }
-            int hash = latin1 ? 1 : 2;
-            for (int i = from; i < pos; i++) {
-                hash = 31 * hash + b[i];
-            }
-            int slot = (hash ^ (hash >>> 8)) & 0xff;
-            byte[] cached = cachedBytes[slot];
-            if (cached != null && cached.length == length + 1 && cached[length] == (latin1 ? 1 : 0)
-                    && java.util.Arrays.equals(cached, 0, length, b, from, pos)) {
-                return cachedStrings[slot];
-            }
-            String value = new String(b, from, length, latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            byte[] key = java.util.Arrays.copyOfRange(b, from, pos + 1);
-            key[length] = (byte) (latin1 ? 1 : 0);
-            cachedBytes[slot] = key;
-            cachedStrings[slot] = value;
-            return value;
+            pos = p;
         }
     }
 }

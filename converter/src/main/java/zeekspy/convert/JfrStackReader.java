@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,6 +38,10 @@ final class JfrStackReader {
     private final FrameFilter filter;
     private final Map<String, Boolean> typesWithStacks = new HashMap<>();
     private int[] buffer = new int[256];
+    /** Stack traces by the frames that count (function and line up to the root), and what they became. */
+    private final StackTable contents = new StackTable();
+    private final List<StackInfo> contentStacks = new ArrayList<>();
+    private int[] contentKey = new int[256];
     private StackInfo noStack;
     private final LabelSet[] recentLabels = new LabelSet[16];
     private final int[] recentLabelIds = new int[16];
@@ -168,28 +174,52 @@ final class JfrStackReader {
      * such field.
      */
     void sample(StackInfo stackInfo, long pid, String node, String kind, long depth, long period) {
+        count(sampleOf(stackInfo, pid, node, kind, depth, period), period);
+    }
+
+    /**
+     * The profile sample that an event of the target type counts in, or -1 if it is left out;
+     * the arguments are those of {@link #sample}. Count the event with {@link #count}.
+     */
+    int sampleOf(StackInfo stackInfo, long pid, String node, String kind, long depth, long period) {
         if (kind != null && !keepIdle && "idle".equals(kind)) {
-            return;
+            return -1;
         }
-        int stack = stackInfo.stack;
-        if (stack < 0) {
-            return;
+        if (stackInfo.stack < 0) {
+            return -1;
         }
         // Parsers hand out the same String objects for repeated values: most samples match the last labels.
         int labelSet = pid == lastPid && node == lastNode && kind == lastKind ? lastLabelSet : labelSet(pid, node, kind);
-        int sample;
+        if (period > 0 && explicitPeriod == 0) {
+            explicitPeriod = period;
+        }
         if (depth > stackInfo.zeekFrames && !stackInfo.truncated) {
-            sample = profile.sample(truncatedStack(stackInfo), labelSet);
-        } else {
-            sample = stackInfo.sample(labelSet, profile);
+            return profile.sample(truncatedStack(stackInfo), labelSet);
+        }
+        return stackInfo.sample(labelSet, profile);
+    }
+
+    /** Counts one event in {@code sample} (from {@link #sampleOf}; nothing if -1), worth {@code period} ns if known. */
+    void count(int sample, long period) {
+        if (sample < 0) {
+            return;
         }
         if (period > 0) {
-            if (explicitPeriod == 0) {
-                explicitPeriod = period;
-            }
             profile.add(sample, period);
         } else {
             profile.addUnvalued(sample);
+        }
+    }
+
+    /** Counts {@code events} events in {@code sample} (nothing if -1), each worth {@code period} ns if known. */
+    void count(int sample, long period, long events) {
+        if (sample < 0) {
+            return;
+        }
+        if (period > 0) {
+            profile.add(sample, events, period * events);
+        } else {
+            profile.addUnvalued(sample, events);
         }
     }
 
@@ -235,6 +265,33 @@ final class JfrStackReader {
      * its frames innermost first, as {@link #function} resolved them.
      */
     StackInfo stack(int[] functions, int[] lines, int count, boolean jfrTruncated) {
+        // JFR gives one call path new stack trace ids as the JIT compiles its frames (the frame
+        // types change): the frames that count are looked up first, and converted once.
+        if (contentKey.length < 2 * count + 3) {
+            contentKey = new int[2 * (2 * count + 3)];
+        }
+        int length = 0;
+        contentKey[length++] = jfrTruncated ? 1 : 0;
+        for (int i = 0; i < count; i++) {
+            int function = functions[i];
+            if (function != SKIP) {
+                contentKey[length++] = function;
+                contentKey[length++] = function == ROOT ? 0 : lines[i];
+                if (function == ROOT) {
+                    break;
+                }
+            }
+        }
+        int content = contents.intern(contentKey, 0, length);
+        if (content < contentStacks.size()) {
+            return contentStacks.get(content);
+        }
+        StackInfo info = convert(functions, lines, count, jfrTruncated);
+        contentStacks.add(info);
+        return info;
+    }
+
+    private StackInfo convert(int[] functions, int[] lines, int count, boolean jfrTruncated) {
         if (buffer.length < count + 1) {
             buffer = new int[2 * count + 1];
         }

@@ -60,6 +60,12 @@ final class StackProfile {
         nanos[sample] += value;
     }
 
+    /** Counts {@code count} more samples worth {@code value} nanoseconds together in the sample {@code sample}. */
+    void add(int sample, long count, long value) {
+        counts[sample] += count;
+        nanos[sample] += value;
+    }
+
     /** Counts one more sample whose value is not known yet: see {@link #valueUnvalued}. */
     void addUnvalued(int sample) {
         counts[sample]++;
