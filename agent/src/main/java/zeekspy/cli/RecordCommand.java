@@ -25,7 +25,9 @@ import zeekspy.convert.OutputFormat;
 import zeekspy.jfr.JfrSampleSink;
 import zeekspy.jfr.JfrStackDepth;
 import zeekspy.jfr.ZeekRecordingSettings;
+import zeekspy.memory.LibC;
 import zeekspy.memory.ProcFs;
+import zeekspy.memory.ProcessAccessException;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SpawnedProcess;
 import zeekspy.record.SamplingSession;
@@ -136,6 +138,9 @@ public final class RecordCommand implements Callable<Integer> {
             } else {
                 for (int pid : all ? allZeeks() : pids) {
                     processes.add(ZeekProcess.open(pid, layoutOptions.resolverOptions()));
+                    if (mode == Sampler.Mode.BLOCKING) {
+                        requireNoOtherTracer(pid);
+                    }
                 }
             }
             return record(processes, options, seized, jfrFile, err);
@@ -345,6 +350,14 @@ public final class RecordCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** Blocking mode traces: a process that a debugger or another zeek-spy traces is refused now, not after recording began. */
+    private static void requireNoOtherTracer(int pid) {
+        int tracer = ProcFs.tracerProcess(pid);
+        if (tracer > 0 && tracer != ProcessHandle.current().pid()) {
+            throw ProcessAccessException.forErrno(pid, LibC.EPERM);
+        }
     }
 
     private static List<Integer> allZeeks() {
