@@ -150,7 +150,8 @@ void service_children(uint64_t now, bool fork_more)
 	}
 
 // --timer MS: a periodic timerfd; each expiration's lateness is the time from its nominal
-// expiry (start + k * interval) to the moment the main loop read it.
+// expiry (start + k * interval) to the moment the main loop read it. SIGHUP ends a window:
+// a timer-window line for the expirations since the last one.
 int g_timer_fd = -1;
 uint64_t g_timer_interval_ns = 0;
 uint64_t g_timer_start_ns = 0;
@@ -200,11 +201,40 @@ bool read_timer()
 	return true;
 	}
 
-// --crash segv|abort|exec|exit with --crash-after SECONDS.
+// "late_p50_ns=.. late_p99_ns=.. late_max_ns=.." of the expirations from index `first` on.
+std::string lateness(size_t first)
+	{
+	std::vector<uint64_t> late(g_timer_late_ns.begin() + long(first), g_timer_late_ns.end());
+	std::sort(late.begin(), late.end());
+	auto pct = [&](double q) -> uint64_t {
+		return late.empty() ? 0 : late[std::min(late.size() - 1, size_t(q * double(late.size())))];
+	};
+	char buf[160];
+	snprintf(buf, sizeof buf, "late_p50_ns=%" PRIu64 " late_p99_ns=%" PRIu64 " late_max_ns=%" PRIu64, pct(0.5),
+	         pct(0.99), late.empty() ? 0 : late.back());
+	return buf;
+	}
+
+volatile sig_atomic_t g_window_requested = 0;
+size_t g_window_first = 0; // the current window's first expiration
+unsigned g_window_index = 0;
+
+void end_window()
+	{
+	g_window_requested = 0;
+	read_timer();
+	printf("timer-window\tindex=%u expirations=%zu %s\n", g_window_index++, g_timer_late_ns.size() - g_window_first,
+	       lateness(g_window_first).c_str());
+	fflush(stdout);
+	g_window_first = g_timer_late_ns.size();
+	}
+
+// --crash segv|abort|exec|exit: on SIGUSR2, or --crash-after SECONDS into the run.
 enum CrashHow { CRASH_NONE, CRASH_SEGV, CRASH_ABORT, CRASH_EXEC, CRASH_EXIT };
 CrashHow g_crash = CRASH_NONE;
 const char* g_crash_name = "";
 uint64_t g_crash_at_ns = UINT64_MAX;
+volatile sig_atomic_t g_crash_requested = 0;
 const char* g_argv0 = "mini-zeek";
 
 [[noreturn]] void crash_now()
@@ -218,8 +248,10 @@ const char* g_argv0 = "mini-zeek";
 		{
 		case CRASH_SEGV:
 			{
-			int* volatile null = nullptr;
-			*null = 42; // a real null dereference: the compiler cannot see the pointer
+			// A real null dereference. Volatile twice: the compiler can neither see that the
+			// pointer is null nor drop the store as dead before the abort() below.
+			volatile int* volatile null = nullptr;
+			*null = 42;
 			break;
 			}
 		case CRASH_ABORT:
@@ -239,10 +271,12 @@ const char* g_argv0 = "mini-zeek";
 
 void service(uint64_t now)
 	{
-	if ( now >= g_crash_at_ns )
+	if ( g_crash_requested || now >= g_crash_at_ns )
 		crash_now();
 	if ( g_timer_fd >= 0 && now >= g_timer_next_ns )
 		read_timer();
+	if ( g_window_requested )
+		end_window();
 	if ( g_child_period_ns )
 		service_children(now, true);
 	}
@@ -1212,6 +1246,8 @@ void on_stop(int) { g_stop = 1; }
 void on_usr1(int) { g_sigusr1.fetch_add(1, std::memory_order_relaxed); }
 void on_term_count(int) { g_sigterm.fetch_add(1, std::memory_order_relaxed); }
 void on_chld(int) { g_sigchld.fetch_add(1, std::memory_order_relaxed); }
+void on_crash_request(int) { g_crash_requested = 1; }
+void on_window_request(int) { g_window_requested = 1; }
 
 void install_signals(bool stop_handler)
 	{
@@ -1237,6 +1273,18 @@ void install_signals(bool stop_handler)
 		sa.sa_handler = on_chld;
 		sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 		sigaction(SIGCHLD, &sa, nullptr);
+		}
+	if ( g_timer_interval_ns )
+		{
+		sa.sa_handler = on_window_request;
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGHUP, &sa, nullptr);
+		}
+	if ( g_crash != CRASH_NONE )
+		{
+		sa.sa_handler = on_crash_request;
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGUSR2, &sa, nullptr);
 		}
 	}
 
@@ -1273,17 +1321,10 @@ void report_services()
 		uint64_t before = now_ns();
 		read_timer();
 		uint64_t after = now_ns();
-		std::vector<uint64_t> late = g_timer_late_ns;
-		std::sort(late.begin(), late.end());
-		auto pct = [&](double q) -> uint64_t {
-			return late.empty() ? 0 : late[std::min(late.size() - 1, size_t(q * double(late.size())))];
-		};
 		printf("timer\tinterval_ns=%" PRIu64 " expirations=%" PRIu64 " expected_min=%" PRIu64
-		       " expected_max=%" PRIu64 " wakeups=%" PRIu64 " late_p50_ns=%" PRIu64 " late_p99_ns=%" PRIu64
-		       " late_max_ns=%" PRIu64 "\n",
+		       " expected_max=%" PRIu64 " wakeups=%" PRIu64 " %s\n",
 		       g_timer_interval_ns, g_timer_expirations, (before - g_timer_start_ns) / g_timer_interval_ns,
-		       (after - g_timer_start_ns) / g_timer_interval_ns, g_timer_wakeups, pct(0.5), pct(0.99),
-		       late.empty() ? 0 : late.back());
+		       (after - g_timer_start_ns) / g_timer_interval_ns, g_timer_wakeups, lateness(0).c_str());
 		}
 	}
 
@@ -1297,7 +1338,7 @@ void report_services()
 	        "       mini-zeek --run SECONDS [--workload mixed|deep|demo] [--depth N]\n"
 	        "       mini-zeek --iterations N [--workload mixed|deep|demo] [--depth N]\n"
 	        "  with --run: [--counters] [--count-sigterm] [--children MS] [--timer MS]\n"
-	        "              [--crash segv|abort|exec|exit [--crash-after SECONDS]]\n");
+	        "              [--crash segv|abort|exec|exit [--crash-after SECONDS]]  (crash on SIGUSR2 or after)\n");
 	exit(2);
 	}
 
@@ -1317,7 +1358,7 @@ int main(int argc, char** argv)
 	const Workload* workload = &workloads[0];
 	bool counters = false;
 	double timer_ms = 0;
-	double crash_after = 1;
+	double crash_after = 0;
 	g_argv0 = argv[0];
 
 	for ( int i = 1; i < argc; ++i )
@@ -1393,6 +1434,8 @@ int main(int argc, char** argv)
 
 	if ( mode == NONE )
 		usage(nullptr);
+	if ( crash_after > 0 && g_crash == CRASH_NONE )
+		usage("--crash-after needs --crash");
 	if ( mode != RUN && (counters || g_count_sigterm || g_child_period_ns || timer_ms > 0 || g_crash != CRASH_NONE) )
 		usage("--counters, --count-sigterm, --children, --timer and --crash need --run");
 	if ( timer_ms > 0 )
@@ -1428,7 +1471,7 @@ int main(int argc, char** argv)
 		g_deadline_ns = start + uint64_t(seconds * 1e9);
 		if ( g_timer_interval_ns )
 			start_timer(seconds);
-		if ( g_crash != CRASH_NONE )
+		if ( g_crash != CRASH_NONE && crash_after > 0 )
 			g_crash_at_ns = start + uint64_t(crash_after * 1e9);
 		g_services = g_timer_fd >= 0 || g_child_period_ns || g_crash != CRASH_NONE;
 		}
