@@ -44,7 +44,7 @@ class DiskFullIT {
 
     @Test
     void recordingStopsBeforeTheDiskIsFullWithOneLineAndKeepsTheRecording() throws Exception {
-        fill(mount.resolve("filler"), mount, (long) (1.8 * (1 << 20)));
+        fill(mount.resolve("filler"), mount, (long) (1.6 * (1 << 20)));
         Path jfr = mount.resolve("full.jfr");
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "120")) {
             SpyJar spy = SpyJar.start(dir, "record", "--pid", Integer.toString(zeek.pid()), "--rate", "1000",
@@ -67,6 +67,7 @@ class DiskFullIT {
             assertTrue(summary > 100, spy.err());
             assertEquals(summary, Recordings.samples(jfr).size(), "the recording holds every sample the summary counts");
             assertFalse(Files.exists(mount.resolve("full.jfr.part")));
+            System.out.println("DiskFullIT: " + line);
         }
     }
 
@@ -86,14 +87,46 @@ class DiskFullIT {
         assertFalse(Files.exists(mount.resolve("none.jfr.part")), "nothing left behind");
     }
 
+    /**
+     * Another process fills the disk at once: zeek-spy stops by itself, or JFR, failing to write,
+     * ends the JVM before zeek-spy's next look at the free space. Either way the recording so far
+     * is there once space is freed: in the output, or in OUT.part for recover.
+     */
+    @Test
+    void aDiskFilledAtOnceByAnotherProcessLosesNoRecording() throws Exception {
+        Path jfr = mount.resolve("sudden.jfr");
+        Path part = mount.resolve("sudden.jfr.part");
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "120")) {
+            SpyJar spy = SpyJar.start(dir, "record", "--pid", Integer.toString(zeek.pid()), "--rate", "500",
+                    "--duration", "100", "--jfr", jfr.toString());
+            spy.awaitRecording();
+            Thread.sleep(2500);
+            fill(mount.resolve("filler"), mount, 0);
+            assertEquals(1, spy.awaitExit(120), spy.err());
+            assertTrue(zeek.alive(), "Zeek keeps running");
+            assertEquals(0, RecordCommandTest.tracerOf(zeek.pid()), "Zeek is not traced");
+            String said = String.join(" | ", spy.lines().subList(2, spy.lines().size()));
+            Files.delete(mount.resolve("filler"));
+            if (!Files.exists(jfr)) {
+                assertTrue(Files.isDirectory(part), said);
+                SpyJar recover = SpyJar.run(Files.createDirectory(dir.resolve("recover")), "recover", part.toString());
+                assertEquals(0, recover.process.exitValue(), recover.err());
+            }
+            assertTrue(Recordings.samples(jfr).size() > 100, "samples kept; zeek-spy said: " + said);
+            System.out.println("DiskFullIT: a disk filled at once: " + said);
+        }
+    }
+
     /** Writes {@code file} until {@code free} bytes are left on the device of {@code mount}. */
     private static void fill(Path file, Path mount, long free) throws IOException {
         byte[] block = new byte[16 << 10];
         try (OutputStream out = Files.newOutputStream(file)) {
-            while (Files.getFileStore(mount).getUsableSpace() - block.length >= free) {
+            while (free == 0 || Files.getFileStore(mount).getUsableSpace() - block.length >= free) {
                 out.write(block);
                 out.flush();
             }
+        } catch (IOException full) {
+            // The device is full: as meant when free is 0.
         }
     }
 }
