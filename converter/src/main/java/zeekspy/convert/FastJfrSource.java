@@ -936,11 +936,12 @@ final class FastJfrSource implements SampleSource {
                 int function = JfrStackReader.SKIP;
                 int line = 0;
                 for (int f = 0; f < fieldCount; f++) {
-                    long value = readLong();
                     if (f == frameMethod) {
-                        function = function(value);
+                        function = function(readLong());
                     } else if (f == frameLine) {
-                        line = (int) value;
+                        line = (int) readLong();
+                    } else {
+                        skipVarint(); // bytecode index, frame type
                     }
                 }
                 frameFunctions[i] = function;
@@ -1212,6 +1213,17 @@ final class FastJfrSource implements SampleSource {
 
         private int readInt() {
             return (int) readLong();
+        }
+
+        private void skipVarint() {
+            int p = pos;
+            for (int bytes = 1; b[p++] < 0; bytes++) {
+                if (bytes == 8) {
+                    p++;
+                    break;
+                }
+            }
+            pos = p;
         }
 
         /** Skips {@code count} varints: a byte without the continuation bit ends one, or the ninth byte. */
