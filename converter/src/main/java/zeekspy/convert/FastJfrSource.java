@@ -332,6 +332,7 @@ final class FastJfrSource implements SampleSource {
         /** The samples of the chunk by their events' bytes, counted until the end of the chunk. */
         private final SampleKeys sampleKeys = new SampleKeys();
         // The fields of the sample being read.
+        private long eventStart;
         private long eventStack;
         private long eventPid;
         private String eventNode;
@@ -383,7 +384,7 @@ final class FastJfrSource implements SampleSource {
         }
 
         void countEvents() {
-            sampleKeys.flush(reader);
+            sampleKeys.flush(reader::count);
             if (plainCounts.length > 0) {
                 try {
                     flushPlainCounts();
@@ -685,6 +686,10 @@ final class FastJfrSource implements SampleSource {
                     throw new IOException("event of size " + eventSize + " at byte " + next + " of the chunk");
                 }
                 next += eventSize;
+                if (next > size || next < 0) {
+                    throw new IOException("event of size " + eventSize + " at byte " + (next - eventSize)
+                            + " ends past the end of the chunk");
+                }
                 long typeId = readLong();
                 if (typeId == 0 || typeId == 1) {
                     continue; // metadata and constant pools: read already
@@ -722,24 +727,18 @@ final class FastJfrSource implements SampleSource {
         /** Reads an event of the target type, which ends at {@code end}: the hot path. */
         private void readSample(EventPlan plan, int end) throws IOException {
             int[] actions = plan.actions;
-            long start = 0;
+            eventStart = 0;
             for (int i = 0; i < plan.timeFields; i++) {
                 switch (actions[i]) {
-                    case EventPlan.START: start = readLong(); break;
+                    case EventPlan.START: eventStart = readLong(); break;
                     case EventPlan.SKIP_BYTE: pos++; break;
                     default: readLong();
                 }
             }
-            if (start < minTicks) {
-                minTicks = start;
-            }
-            if (start > maxTicks) {
-                maxTicks = start;
-            }
-            if (start < fromTicks || start >= toTicks) {
-                return;
-            }
             if (plan.keyed) {
+                if (!inTimeRange(eventStart)) {
+                    return;
+                }
                 int from = pos;
                 int hash = SampleKeys.hash(b, from, end);
                 if (sampleKeys.count(hash, b, from, end)) {
@@ -753,6 +752,9 @@ final class FastJfrSource implements SampleSource {
                 return;
             }
             readSampleFields(plan);
+            if (!inTimeRange(eventStart)) {
+                return;
+            }
             long stack = eventStack;
             if (plan.plain && stack > 0 && stack < SMALL_IDS) {
                 // Counted here and handed over per stack at the end of the chunk.
@@ -763,6 +765,17 @@ final class FastJfrSource implements SampleSource {
             } else {
                 reader.sample(stackInfo(stack), eventPid, eventNode, eventKind, eventDepth, eventPeriod);
             }
+        }
+
+        /** Widens the chunk's time span to a sample's start; whether the sample is in the time range converted. */
+        private boolean inTimeRange(long start) {
+            if (start < minTicks) {
+                minTicks = start;
+            }
+            if (start > maxTicks) {
+                maxTicks = start;
+            }
+            return start >= fromTicks && start < toTicks;
         }
 
         /** Reads the fields of a sample after its time fields into the event fields of this parser. */
@@ -777,6 +790,7 @@ final class FastJfrSource implements SampleSource {
             for (int i = plan.timeFields; i < actions.length; i++) {
                 switch (actions[i]) {
                     case EventPlan.SKIP_VARINT: readLong(); break;
+                    case EventPlan.START: eventStart = readLong(); break;
                     case EventPlan.STACK: eventStack = readLong(); break;
                     case EventPlan.PID: eventPid = readLong(); break;
                     case EventPlan.NODE: eventNode = readStringField(plan.fields[i]); break;

@@ -93,12 +93,17 @@ final class SampleKeys {
         return true;
     }
 
-    /** Hands the counted events to the reader and forgets them (the keys stay). */
-    void flush(JfrStackReader reader) {
+    /** Where {@link #flush} hands the counts: {@link JfrStackReader#count(int, long, long)}. */
+    interface Counts {
+        void count(int sample, long period, long events);
+    }
+
+    /** Hands the counted events over and forgets them (the keys stay). */
+    void flush(Counts counts) {
         for (int record = 0; record < 4 * count; record += 4) {
             int events = records[record + COUNT];
             if (events > 0) {
-                reader.count(records[record + SAMPLE], periods[records[record + LENGTH_PERIOD] >>> 16], events);
+                counts.count(records[record + SAMPLE], periods[records[record + LENGTH_PERIOD] >>> 16], events);
                 records[record + COUNT] = 0;
             }
         }
