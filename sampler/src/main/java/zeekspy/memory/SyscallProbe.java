@@ -8,15 +8,32 @@ import java.util.OptionalInt;
  * The system call a thread is in, from {@code /proc/PID/task/TID/syscall} kept open: one pread
  * per question instead of open, read and close through Java's file API (about 45 µs here, which
  * in blocking mode would be spent while Zeek is stopped).
+ *
+ * <p>That file is readable by the process's owner only (mode 0400), also for a tracer that has
+ * CAP_SYS_PTRACE and nothing else. Without it the probe asks the thread's registers (orig_rax),
+ * which tell the same while this thread holds it stopped (blocking mode); of a running thread it
+ * then cannot tell.
  */
 public final class SyscallProbe implements AutoCloseable {
     private static final int SIZE = 64; // the number comes first; the rest of the line is not needed
-    private final Memory buffer = new Memory(SIZE);
-    private final long address = Pointer.nativeValue(buffer);
+    private static final int EACCES = 13;
+    private static final long PTRACE_GETREGS = 12;
+    /** struct user_regs_struct of x86_64: 27 registers, orig_rax the 16th. */
+    private static final int REGS_SIZE = 27 * 8;
+    private static final int ORIG_RAX = 15 * 8;
+    private static final boolean X86_64 = System.getProperty("os.arch").equals("amd64");
+    private static final int CLOSED = -1;
+    private static final int REGISTERS = -2;
+    private final Memory buffer;
+    private final long address;
+    private final int tid;
     private int fd;
 
-    private SyscallProbe(int fd) {
+    private SyscallProbe(int fd, int tid) {
         this.fd = fd;
+        this.tid = tid;
+        this.buffer = new Memory(fd == REGISTERS ? REGS_SIZE : SIZE);
+        this.address = Pointer.nativeValue(buffer);
     }
 
     /** Opens the probe for thread {@code tid} of process {@code pid}. */
@@ -28,10 +45,13 @@ public final class SyscallProbe implements AutoCloseable {
             if (errno == LibC.ENOENT || errno == LibC.ESRCH) {
                 throw new ProcessGoneException(pid);
             }
+            if (errno == EACCES) {
+                return new SyscallProbe(REGISTERS, tid);
+            }
             throw new ProcessAccessException(ProcessAccessException.Reason.PERMISSION_DENIED, pid,
                     "cannot read " + path + ": " + LibC.describe(errno));
         }
-        return new SyscallProbe(fd);
+        return new SyscallProbe(fd, tid);
     }
 
     /**
@@ -39,6 +59,9 @@ public final class SyscallProbe implements AutoCloseable {
      * user space, or when the answer cannot be had (the thread is gone or the probe closed).
      */
     public synchronized OptionalInt current() {
+        if (fd == REGISTERS) {
+            return fromRegisters();
+        }
         if (fd < 0) {
             return OptionalInt.empty();
         }
@@ -60,11 +83,29 @@ public final class SyscallProbe implements AutoCloseable {
         return digits == 0 ? OptionalInt.empty() : OptionalInt.of(value);
     }
 
+    /**
+     * orig_rax of the thread, as /proc/PID/syscall reports it of a stopped thread: the system call
+     * it was in, negative outside one. ptrace answers only the tracer thread, and only while the
+     * thread is stopped (blocking mode's pause); otherwise empty.
+     */
+    private OptionalInt fromRegisters() {
+        if (!X86_64 || LibC.ptrace(PTRACE_GETREGS, tid, 0, address) != 0) {
+            return OptionalInt.empty();
+        }
+        long nr = buffer.getLong(ORIG_RAX);
+        return nr < 0 ? OptionalInt.empty() : OptionalInt.of((int) nr);
+    }
+
+    /** A probe that reads the thread's registers, as when /proc/PID/task/TID/syscall cannot be opened. */
+    static SyscallProbe fromRegisters(int tid) {
+        return new SyscallProbe(REGISTERS, tid);
+    }
+
     @Override
     public synchronized void close() {
         if (fd >= 0) {
             LibC.close(fd);
-            fd = -1;
         }
+        fd = CLOSED;
     }
 }

@@ -34,6 +34,36 @@ class SyscallProbeTest {
     }
 
     @Test
+    void theRegistersOfAThreadStoppedByUsTellTheSameAsProcFs() throws Exception {
+        try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin");
+             SyscallProbe sleeping = SyscallProbe.fromRegisters(sleeper.pid);
+             SyscallProbe running = SyscallProbe.fromRegisters(spinner.pid)) {
+            PtraceSessionTest.waitUntil(() -> ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2) >= 0, "sleeping");
+            assertEquals(OptionalInt.empty(), sleeping.current(), "not stopped by us: no registers");
+            assertTrue(pausedInASystemCall(sleeper.pid, sleeping) > 0, "caught in (clock_)nanosleep");
+            assertTrue(pausedInASystemCall(spinner.pid, running) < 20, "the spinner is mostly in user space");
+        }
+    }
+
+    /** Pauses {@code pid} 20 times, checks the probe against ProcFs each time; how often it was in (clock_)nanosleep. */
+    private static int pausedInASystemCall(int pid, SyscallProbe probe) {
+        int[] sleeping = {0};
+        try (PtraceSession session = PtraceSession.seize(pid)) {
+            for (int i = 0; i < 20; i++) {
+                session.pause(() -> {
+                    // ProcFs says -1 for a thread stopped outside a system call, the probe empty.
+                    OptionalInt procFs = ProcFs.currentSyscall(pid, pid);
+                    OptionalInt registers = probe.current();
+                    assertEquals(procFs.getAsInt() < 0 ? OptionalInt.empty() : procFs, registers);
+                    int nr = registers.orElse(-1);
+                    sleeping[0] += nr == 35 || nr == 230 ? 1 : 0;
+                });
+            }
+        }
+        return sleeping[0];
+    }
+
+    @Test
     void aMissingProcessIsGone() {
         assertThrows(ProcessGoneException.class, () -> SyscallProbe.open(Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 1));
     }
