@@ -116,6 +116,9 @@ final class RecordingRepository {
             // Closing the recording deletes JFR's chunk files: rename them first.
             List<RecordingRecovery.Chunk> chunks = RecordingRecovery.scan(dir, new ArrayList<>());
             for (RecordingRecovery.Chunk c : chunks) {
+                if (!c.finished()) {
+                    continue; // another recording of this JVM (-XX:StartFlightRecording) still writes it
+                }
                 Path k = dir.resolve(String.format("chunk-%05d.jfr", kept.size()));
                 Files.move(c.file(), k);
                 kept.add(k);

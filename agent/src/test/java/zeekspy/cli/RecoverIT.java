@@ -43,6 +43,14 @@ class RecoverIT {
             assertEquals(137, spy.process.exitValue());
             assertTrue(zeek.alive(), "Zeek keeps running");
             assertEquals(0, RecordCommandTest.tracerOf(zeek.pid()), "Zeek is not traced");
+
+            // The chunks are not overwritten by the next recording to the same file.
+            SpyJar again = SpyJar.run(Files.createDirectory(dir.resolve("again")), "record", "--pid",
+                    Integer.toString(zeek.pid()), "--duration", "1", "--jfr", jfr.toString());
+            assertEquals(1, again.process.exitValue(), again.err());
+            assertEquals(List.of("zeek-spy: cannot record to " + jfr + ": " + part + " holds the chunks of an earlier"
+                    + " recording that did not end; 'zeek-spy recover " + part + "' rebuilds it (or remove the directory)"),
+                    again.lines());
         }
         assertFalse(Files.exists(jfr));
         assertTrue(Files.isDirectory(part));
