@@ -21,7 +21,9 @@ import zeekspy.stack.StackReader;
  * <p>Blocking mode stops Zeek's main thread for each sample (ptrace interrupt, read, continue).
  * Its loop runs on the session's tracer thread ({@link PtraceSession#drive}), so a sample needs
  * no thread hand-off; the sink is called there too. Non-blocking mode never stops Zeek: it
- * reads while Zeek runs and counts samples whose stack changed meanwhile as torn.
+ * reads while Zeek runs and counts samples whose stack changed meanwhile as torn. Without ptrace
+ * to report an exec, it checks after each read that the process still runs the same program
+ * ({@link ProgramWatch}), so no sample of another program is ever passed on.
  */
 public final class Sampler {
     /** How samples are taken. */
@@ -72,6 +74,7 @@ public final class Sampler {
     private volatile boolean stopRequested;
     private volatile Thread runner;
     private volatile PtraceSession session;
+    private ProgramWatch watch;
     private String endReason;
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
@@ -96,10 +99,14 @@ public final class Sampler {
                 session = PtraceSession.seize(process.pid());
                 return session.drive(this::loop);
             }
+            watch = ProgramWatch.open(process.pid(), process.callStackAddress());
             return loop();
         } finally {
             if (session != null) {
                 session.close();
+            }
+            if (watch != null) {
+                watch.close();
             }
         }
     }
@@ -257,6 +264,9 @@ public final class Sampler {
                 }
             } else {
                 readRunning();
+                if (!watch.sameProgram()) {
+                    return watch.endMessage();
+                }
             }
         } catch (ProcessGoneException e) {
             return e.getMessage();
