@@ -40,8 +40,10 @@ import zeekspy.memory.ReadBatch;
  *
  * <h2>Cost</h2>
  * Function names and locations never change while their objects live, so they are cached by
- * address in bounded caches. A steady-state sample then takes three batched reads: the vector
- * headers, the entries, the frames (and a fourth in non-blocking mode to detect torn reads).
+ * address in bounded caches. A steady-state sample then takes two batched reads: the vector
+ * headers together with the innermost entries where they were at the last sample (the vectors
+ * keep their storage; a miss costs a third read), and the frames; a fourth in non-blocking mode
+ * detects torn reads.
  *
  * <h2>Hostile memory</h2>
  * Whatever the target's memory holds, a sample ends in a stack or a {@link StackError}, never an
@@ -72,6 +74,8 @@ public final class StackReader {
     private static final int LOCATION_CACHE = 4096;
     private static final int FILENAME_CACHE = 4096;
     private static final int FRAME_CACHE = 1 << 14;
+    /** Entries read on the guess that the stack still lives where it did (see VectorGuess). */
+    private static final int GUESS_WINDOW = 64;
 
     private final ProcessMemory memory;
     private final long callStackAddress;
@@ -110,6 +114,11 @@ public final class StackReader {
     private final int funcSpan;
 
     private final ReadBatch batch;
+    private final ReadBatch headers;
+    private final VectorGuess callStackGuess;
+    private final VectorGuess frameStackGuess;
+    /** std::vector is three pointers (begin, end, end of storage) in libstdc++ and libc++ alike. */
+    private final int vecCapacity;
     private final ReadBatch verify = new ReadBatch(2, 64);
     private final byte[] scratch = new byte[MAX_FILENAME];
     private final ByteBuffer scratchView = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
@@ -205,7 +214,8 @@ public final class StackReader {
         funcSpan = Math.max(Math.max(funcKind + funcKindSize, funcName + Math.max(stringSpan, 32)),
                 Math.max(funcType + 8, funcBodies + Math.max(vecBegin, vecEnd) + 8));
         if (funcSpan > scratch.length || frameSpan > 4096 || locSpan > scratch.length || entrySize <= 0
-                || bodySize <= 0 || Math.max(vecBegin, vecEnd) > 16
+                || bodySize <= 0 || Math.max(vecBegin, vecEnd) > 16 || vecBegin == vecEnd
+                || vecBegin % 8 != 0 || vecEnd % 8 != 0 || vecBegin < 0 || vecEnd < 0
                 || Math.max(entryCall, entryTarget) + 8 > entrySize) {
             throw new IllegalArgumentException("implausible layout: " + layout.source());
         }
@@ -221,6 +231,11 @@ public final class StackReader {
         matcher = new FrameMatcher(maxDepth);
         int bytes = maxDepth * Math.max(entrySize, 8) + maxDepth * 8 + maxDepth * frameSpan + 64;
         batch = new ReadBatch(2 * maxDepth + 4, bytes);
+        int window = Math.min(maxDepth, GUESS_WINDOW);
+        callStackGuess = new VectorGuess(entrySize, window);
+        frameStackGuess = new VectorGuess(8, window);
+        headers = new ReadBatch(4, 48 + window * (entrySize + 8));
+        vecCapacity = 24 - vecBegin - vecEnd; // the pointer that is neither begin nor end
         funcCache = new AddressCache<>(Math.max(1, FUNC_CACHE / cacheDivisor));
         objectLocations = new AddressCache<>(Math.max(1, OBJECT_LOCATION_CACHE / cacheDivisor));
         locations = new AddressCache<>(Math.max(1, LOCATION_CACHE / cacheDivisor));
@@ -335,24 +350,36 @@ public final class StackReader {
 
     private StackError readStack(List<ScriptFrame> out) {
 
-        // Round 1: the vector headers.
-        batch.clear();
-        int csHeader = batch.add(callStackAddress, 24);
-        int fsHeader = frameStackAddress != 0 ? batch.add(frameStackAddress, 24) : -1;
-        memory.read(batch);
-        if (!batch.ok(csHeader)) {
+        // Round 1: the vector headers, and the innermost elements where they were last time.
+        ReadBatch h = headers;
+        h.clear();
+        int csHeader = h.add(callStackAddress, 24);
+        int fsHeader = frameStackAddress != 0 ? h.add(frameStackAddress, 24) : -1;
+        callStackGuess.addTo(h);
+        if (fsHeader >= 0) {
+            frameStackGuess.addTo(h);
+        }
+        memory.read(h);
+        if (!h.ok(csHeader)) {
+            callStackGuess.forget();
             return StackError.UNREADABLE_CALL_STACK;
         }
-        long begin = batch.getLong(csHeader, vecBegin);
-        long end = batch.getLong(csHeader, vecEnd);
+        long begin = h.getLong(csHeader, vecBegin);
+        long end = h.getLong(csHeader, vecEnd);
         long fsBegin = 0;
         long fsEnd = 0;
         if (fsHeader >= 0) {
-            if (!batch.ok(fsHeader)) {
+            if (!h.ok(fsHeader)) {
+                frameStackGuess.forget();
                 return StackError.UNREADABLE_CALL_STACK;
             }
-            fsBegin = batch.getLong(fsHeader, vecBegin);
-            fsEnd = batch.getLong(fsHeader, vecEnd);
+            fsBegin = h.getLong(fsHeader, vecBegin);
+            fsEnd = h.getLong(fsHeader, vecEnd);
+        }
+        // Guesses for the next sample, made before this one is checked: a guess is only an address.
+        callStackGuess.remember(begin, end, h.getLong(csHeader, vecCapacity));
+        if (fsHeader >= 0) {
+            frameStackGuess.remember(fsBegin, fsEnd, h.getLong(fsHeader, vecCapacity));
         }
         headerBegin = begin;
         headerEnd = end;
@@ -372,20 +399,38 @@ public final class StackReader {
         lastTruncated = count < n;
         int frameCount = (int) Math.min(m, maxDepth);
 
-        // Round 2: the innermost entries and frame pointers.
-        batch.clear();
-        int entries = batch.add(end - (long) count * entrySize, count * entrySize);
-        int framePtrs = frameCount > 0 ? batch.add(fsEnd - frameCount * 8L, frameCount * 8) : -1;
-        memory.read(batch);
-        if (!batch.ok(entries) || (framePtrs >= 0 && !batch.ok(framePtrs))) {
-            return StackError.UNREADABLE_ENTRY;
+        // Round 2: the innermost entries and frame pointers, unless round 1 guessed them.
+        long entriesFrom = end - (long) count * entrySize;
+        long framesFrom = fsEnd - frameCount * 8L;
+        int entriesAt = callStackGuess.find(h, begin, entriesFrom, end);
+        int framesAt = frameCount == 0 ? 0 : frameStackGuess.find(h, fsBegin, framesFrom, fsEnd);
+        ReadBatch entrySource = h;
+        int entries = callStackGuess.slot();
+        ReadBatch frameSource = h;
+        int framePtrs = frameStackGuess.slot();
+        if (entriesAt < 0 || framesAt < 0) {
+            batch.clear();
+            if (entriesAt < 0) {
+                entrySource = batch;
+                entries = batch.add(entriesFrom, count * entrySize);
+                entriesAt = 0;
+            }
+            if (framesAt < 0) {
+                frameSource = batch;
+                framePtrs = batch.add(framesFrom, frameCount * 8);
+                framesAt = 0;
+            }
+            memory.read(batch);
+            if ((entrySource == batch && !batch.ok(entries)) || (frameSource == batch && !batch.ok(framePtrs))) {
+                return StackError.UNREADABLE_ENTRY;
+            }
         }
         for (int i = 0; i < count; i++) {
-            entryCalls[i] = batch.getLong(entries, i * entrySize + entryCall);
-            entryTargets[i] = batch.getLong(entries, i * entrySize + entryTarget);
+            entryCalls[i] = entrySource.getLong(entries, entriesAt + i * entrySize + entryCall);
+            entryTargets[i] = entrySource.getLong(entries, entriesAt + i * entrySize + entryTarget);
         }
         for (int j = 0; j < frameCount; j++) {
-            frames[j] = batch.getLong(framePtrs, j * 8);
+            frames[j] = frameSource.getLong(framePtrs, framesAt + j * 8);
         }
 
         // Round 3: the frames (from g_frame_stack up to 8.0, from the entries from 8.1).

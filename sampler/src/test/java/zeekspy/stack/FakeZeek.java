@@ -155,13 +155,32 @@ final class FakeZeek {
         sync();
     }
 
-    /** Writes both vectors (new buffers each time, as a growing std::vector would). */
+    /**
+     * From now on the vectors keep their storage while they hold at most {@code entries}
+     * elements, as std::vector does within its capacity (by default every change moves them).
+     */
+    void reserve(int entries) {
+        reserved = entries;
+    }
+
+    private int reserved;
+    private int callStackCapacity;
+
+    /** Writes both vectors (new buffers each time unless reserved, as a growing std::vector would). */
     void sync() {
         int size = off(LayoutField.CALLINFO_SIZE);
-        if (callStackBuffer != 0) {
+        int capacityOffset = 24 - off(LayoutField.VECTOR_BEGIN) - off(LayoutField.VECTOR_END); // offsets 0, 8, 16
+        boolean keep = reserved > 0 && reserved >= entries.size() && reserved >= frames.size()
+                && callStackCapacity == reserved;
+        if (callStackBuffer != 0 && !keep) {
             memory.unmap(callStackBuffer);
+            callStackBuffer = 0;
         }
-        callStackBuffer = memory.allocate(Math.max(size * entries.size(), 8));
+        int capacity = Math.max(reserved, entries.size());
+        if (callStackBuffer == 0) {
+            callStackBuffer = memory.allocate(Math.max(size * capacity, 8));
+            callStackCapacity = capacity;
+        }
         for (int i = 0; i < entries.size(); i++) {
             long e = callStackBuffer + (long) i * size;
             memory.putLong(e + off(LayoutField.CALLINFO_CALL), entries.get(i)[0]);
@@ -170,12 +189,17 @@ final class FakeZeek {
         }
         memory.putLong(callStack + off(LayoutField.VECTOR_BEGIN), callStackBuffer);
         memory.putLong(callStack + off(LayoutField.VECTOR_END), callStackBuffer + (long) size * entries.size());
-        memory.putLong(callStack + 16, callStackBuffer + (long) size * entries.size());
+        memory.putLong(callStack + capacityOffset, callStackBuffer + (long) size * capacity);
         if (frameStack != 0) {
-            if (frameStackBuffer != 0) {
+            if (frameStackBuffer != 0 && !keep) {
                 memory.unmap(frameStackBuffer);
+                frameStackBuffer = 0;
             }
-            frameStackBuffer = memory.allocate(Math.max(8 * frames.size(), 8));
+            int frameCapacity = Math.max(reserved, frames.size());
+            if (frameStackBuffer == 0) {
+                frameStackBuffer = memory.allocate(Math.max(8 * frameCapacity, 8));
+            }
+            memory.putLong(frameStack + capacityOffset, frameStackBuffer + 8L * frameCapacity);
             for (int i = 0; i < frames.size(); i++) {
                 memory.putLong(frameStackBuffer + 8L * i, frames.get(i));
             }

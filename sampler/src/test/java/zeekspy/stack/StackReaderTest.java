@@ -88,6 +88,38 @@ class StackReaderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"3.0.1", "5.0.10", "8.0.10", "9.0.0-rc1", "8.0.10+libc++"})
+    void aSteadyStateSampleTakesTwoReadsAndAMovedStackThree(String version) {
+        DnsScenario s = new DnsScenario(layout(version));
+        s.z.reserve(16);
+        s.z.sync();
+        StackReader reader = s.z.reader(64);
+        String expected = read(reader);
+        long before = s.z.memory.syscalls();
+        assertEquals(expected, read(reader));
+        assertEquals(2, s.z.memory.syscalls() - before, "the headers with the entries where they were, then the frames");
+
+        long call = s.z.node(s.slow, 9, 9);
+        s.z.push(call, s.sha, false);
+        String deeper = read(reader); // caches sha256_hash and the call's location
+        assertEquals("sha256_hash;builtin;;0 | SlowDNS::hashit;function;" + SLOW + ";9", deeper.substring(0, deeper.indexOf(" | Slow", 30)));
+        s.z.pop(false);
+        assertEquals(expected, read(reader));
+        s.z.push(call, s.sha, false);
+        before = s.z.memory.syscalls();
+        assertEquals(deeper, read(reader));
+        assertEquals(2, s.z.memory.syscalls() - before, "one entry deeper than last time, inside the guessed window");
+
+        s.z.reserve(0); // the vectors move with every change from now on
+        s.z.pop(false);
+        before = s.z.memory.syscalls();
+        assertEquals(expected, read(reader));
+        assertEquals(3, s.z.memory.syscalls() - before, "the guess missed: the entries are read on their own");
+        s.z.push(call, s.sha, false);
+        assertEquals(deeper, read(reader));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"3.0.1", "6.0.9", "8.0.10", "9.0.0-rc1"})
     void builtinCallingAHookFromCppHasANullCallAtInnerDepth(String version) {
         FakeZeek z = new FakeZeek(layout(version));
