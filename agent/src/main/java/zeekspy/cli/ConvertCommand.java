@@ -116,10 +116,11 @@ final class ConvertCommand implements Callable<Integer> {
             }
         }
         for (Path in : inputs) {
-            if (Files.isDirectory(in)) {
+            if (Files.isDirectory(in) && !RecordingRepository.holdsChunks(in)) {
+                // A directory of JFR chunks (OUT.part of a killed record, a JVM's repository) reads as its recording.
                 throw new IOException(in + " is a directory, not a recording");
             }
-            if (!Files.isRegularFile(in)) {
+            if (!Files.isRegularFile(in) && !Files.isDirectory(in)) {
                 throw new IOException("no such file: " + in);
             }
             if (output != null && Files.exists(output) && Files.isSameFile(in, output)) {

@@ -122,6 +122,7 @@ public final class RecordCommand implements Callable<Integer> {
         for (Path out : outputs(jfrFile)) {
             OutputFile.checkWritable(out);
         }
+        RecordingRepository.checkUnused(jfrFile);
         Sampler.Mode mode = nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING;
         Sampler.Options options = new Sampler.Options(rate, duration, mode, maxDepth);
 

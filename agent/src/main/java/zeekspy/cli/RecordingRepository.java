@@ -58,13 +58,7 @@ final class RecordingRepository {
      */
     static RecordingRepository create(Path output) throws IOException {
         Path dir = dirOf(output);
-        if (isRepository(dir) && !holdsChunks(dir)) {
-            deleteTree(dir); // left by a zeek-spy killed before it recorded anything
-        }
-        if (Files.exists(dir)) {
-            throw new IOException("cannot record to " + output + ": " + dir + " holds the chunks of an earlier recording"
-                    + " that did not end; 'zeek-spy recover " + dir + "' rebuilds it (or remove the directory)");
-        }
+        checkUnused(output);
         try {
             Files.createDirectory(dir);
             Files.writeString(dir.resolve(README), "JFR chunk files of a zeek-spy recording to " + output.toAbsolutePath()
@@ -78,6 +72,21 @@ final class RecordingRepository {
         RecordingRepository repository = new RecordingRepository(output, dir);
         jfrConfigure("repositorypath=" + dir);
         return repository;
+    }
+
+    /**
+     * Fails if the directory of {@code output} holds what an earlier recording left (it is that
+     * recording); removes it if it holds nothing.
+     */
+    static void checkUnused(Path output) throws IOException {
+        Path dir = dirOf(output);
+        if (isRepository(dir) && !holdsChunks(dir)) {
+            deleteTree(dir); // left by a zeek-spy killed before it recorded anything
+        }
+        if (Files.exists(dir)) {
+            throw new IOException("cannot record to " + output + ": " + dir + " holds the chunks of an earlier recording"
+                    + " that did not end; 'zeek-spy recover " + dir + "' rebuilds it (or remove the directory)");
+        }
     }
 
     Path dir() {
@@ -161,9 +170,10 @@ final class RecordingRepository {
         return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(README));
     }
 
-    private static boolean holdsChunks(Path dir) throws IOException {
+    /** Whether {@code dir} holds JFR chunk files ({@code *.jfr}), at any depth. */
+    static boolean holdsChunks(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.anyMatch(f -> f.toString().endsWith(".jfr"));
+            return files.anyMatch(f -> f.toString().endsWith(".jfr") && Files.isRegularFile(f));
         }
     }
 

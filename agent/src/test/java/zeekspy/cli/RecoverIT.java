@@ -32,7 +32,7 @@ class RecoverIT {
         Path jfr = dir.resolve("killed.jfr");
         Path part = dir.resolve("killed.jfr.part");
         Instant killed;
-        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "60")) {
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "300")) {
             SpyJar spy = SpyJar.start(dir, "record", "--pid", Integer.toString(zeek.pid()), "--rate", Integer.toString(RATE),
                     "--nonblocking", "--jfr", jfr.toString());
             spy.awaitRecording();
@@ -55,10 +55,14 @@ class RecoverIT {
         assertFalse(Files.exists(jfr));
         assertTrue(Files.isDirectory(part));
 
-        // convert reads the chunk directory as it is (both parsers, via a recovered copy).
+        // convert reads the chunk directory as it is (via a recovered copy), in the API and the CLI.
         ConversionSummary direct = Converter.convert(List.of(part), dir.resolve("direct.collapsed"),
                 ConvertOptions.defaults().withIdle(true));
         assertTrue(direct.warnings().get(0).contains("was not finished"), direct.warnings().toString());
+        SpyJar convert = SpyJar.run(Files.createDirectory(dir.resolve("convert")), "convert", "--idle", part.toString(),
+                dir.resolve("cli.collapsed").toString());
+        assertEquals(0, convert.process.exitValue(), convert.err());
+        assertTrue(convert.err().contains(" of " + direct.samplesRead() + " zeek.Sample samples"), convert.err());
 
         Path recoverDir = Files.createDirectory(dir.resolve("recover"));
         SpyJar recover = SpyJar.run(recoverDir, "recover", part.toString());
