@@ -16,10 +16,14 @@ import java.util.Set;
 
 /**
  * zeek-spy's own JFR parser: reads a recording chunk by chunk, driven by each chunk's metadata,
- * and decodes only what the converter needs: the target event's fields, the chunk's stack
- * traces (each converted once, before the events) and the constants they refer to. Memory is
- * one chunk plus its constant pools. About 3 to 10 times faster than jdk.jfr's RecordingFile,
- * whose by-name field access dominates; {@link RecordingFileSource} remains the reference.
+ * and decodes only what the converter needs, when it first needs it: the target event's fields,
+ * the stack traces the events use (each once, up to zeek-spy's sampler root frame) and the
+ * constants they refer to. The walk over the constant pools only notes where each constant
+ * starts. Events of the target type whose bytes after the time fields repeat those of an
+ * earlier event of the chunk are only counted ({@link SampleKeys}); events with nothing but a
+ * stack (jdk.ExecutionSample) are counted per stack trace id. Memory is one chunk plus tables
+ * of offsets. About 10 times faster than jdk.jfr's RecordingFile, whose by-name field access
+ * dominates; {@link RecordingFileSource} remains the reference.
  *
  * <p>JFR 2.x layout, as jdk.jfr writes it: a chunk is a 68-byte header (magic {@code FLR\0},
  * version, size, offsets of the last constant pool event and of the metadata event, start
