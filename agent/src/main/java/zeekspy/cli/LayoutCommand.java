@@ -81,7 +81,9 @@ final class LayoutCommand implements Callable<Integer> {
                 print(out, exe.toString(), binary, r);
                 write(r.layout(), binary);
             } catch (ElfFormatException e) {
-                throw new LayoutException(exe + " is not Zeek: " + e.getMessage());
+                String why = e.getMessage().startsWith(exe + ": ") ? e.getMessage().substring(exe.toString().length() + 2)
+                        : e.getMessage();
+                throw new LayoutException(exe + " is not Zeek: " + why);
             }
         }
         out.flush();

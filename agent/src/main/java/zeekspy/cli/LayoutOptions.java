@@ -1,5 +1,6 @@
 package zeekspy.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ final class LayoutOptions {
     List<Path> debugRoots = new ArrayList<>();
 
     LayoutResolver.Options resolverOptions() {
+        for (Path root : debugRoots) {
+            if (!Files.isDirectory(root)) {
+                throw new IllegalArgumentException("--debug-root " + root + ": no such directory");
+            }
+        }
         return new LayoutResolver.Options(layoutFile, noCache ? null : LayoutCache.standard(),
                 debugRoots.isEmpty() ? List.of(DebugFileLocator.DEFAULT_ROOT) : List.copyOf(debugRoots));
     }

@@ -69,8 +69,8 @@ public final class ZeekProcess implements AutoCloseable {
             LayoutResolver.Resolution resolution = new LayoutResolver(options).resolve(binary, what);
             Layout layout = resolution.layout();
             long base = ProcFs.exeLoadBase(pid);
-            long callStack = address(elf, layout.callStackSymbol(), base, what);
-            long frameStack = layout.callInfoHasFrame() ? 0 : address(elf, layout.frameStackSymbol(), base, what);
+            long callStack = address(elf, layout.callStackSymbol(), base, what, layout);
+            long frameStack = layout.callInfoHasFrame() ? 0 : address(elf, layout.frameStackSymbol(), base, what, layout);
             ProcessMemory memory = ProcessVmMemory.open(pid);
             String node = ProcFs.environ(pid, "CLUSTER_NODE", memory).orElse("");
             return new ZeekProcess(pid, node, exe, binary, resolution, callStack, frameStack, memory);
@@ -102,12 +102,13 @@ public final class ZeekProcess implements AutoCloseable {
         return ProcessAccessException.forErrno(pid, 1 /* EPERM */);
     }
 
-    private static long address(ElfFile elf, String symbol, long base, String what) throws IOException {
+    private static long address(ElfFile elf, String symbol, long base, String what, Layout layout) throws IOException {
         if (symbol == null) {
             throw new LayoutException(what + ": the layout names no g_frame_stack symbol");
         }
-        ElfSymbol s = elf.symbol(symbol).filter(ElfSymbol::isDefined)
-                .orElseThrow(() -> new LayoutException(what + " is not Zeek: it has no symbol " + symbol));
+        // The binary passed as Zeek already: a symbol it lacks is the layout's mistake.
+        ElfSymbol s = elf.symbol(symbol).filter(ElfSymbol::isDefined).orElseThrow(() -> new LayoutException(
+                what + " has no symbol " + symbol + ", which the layout from " + layout.source() + " names"));
         return elf.runtimeAddress(s, base);
     }
 
