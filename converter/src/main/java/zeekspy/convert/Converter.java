@@ -103,7 +103,7 @@ public final class Converter {
     private static Path recoveredCopy(Path input) throws ConversionException {
         try {
             boolean directory = Files.isDirectory(input);
-            if (!directory && !(Files.isRegularFile(input) && !RecordingRecovery.isComplete(input))) {
+            if (!directory && !(Files.isRegularFile(input) && RecordingRecovery.isUnfinished(input))) {
                 return null;
             }
             String name = input.toAbsolutePath().normalize().getFileName().toString();

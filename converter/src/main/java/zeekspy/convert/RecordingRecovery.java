@@ -89,6 +89,33 @@ public final class RecordingRecovery {
     }
 
     /**
+     * Whether JFR was still writing a chunk of {@code file} (its header says not finished): the
+     * file of a JVM that died while recording, or a repository chunk in use. A file cut short or
+     * damaged otherwise is not unfinished; readers report it.
+     */
+    public static boolean isUnfinished(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE);
+            for (long position = 0, fileSize = in.size(); fileSize - position >= HEADER_SIZE; ) {
+                h.clear();
+                readFully(in, h, position);
+                if (h.getInt(0) != MAGIC) {
+                    return false;
+                }
+                if (h.get(FILE_STATE) != 0) {
+                    return true;
+                }
+                long size = h.getLong(8);
+                if (size < HEADER_SIZE) {
+                    return false;
+                }
+                position += size;
+            }
+            return false;
+        }
+    }
+
+    /**
      * The usable chunks in {@code source}: a file, or a directory searched for {@code *.jfr}
      * files (a JFR repository, or zeek-spy's {@code .part} directory), in time order. Files
      * and chunks that cannot be used are described in {@code leftOut}.

@@ -94,6 +94,7 @@ class RecordingRecoveryTest {
         Path chunk = chunkFile();
         Path copy = Files.copy(chunk, dir.resolve("cut-copy.jfr"));
         assertFalse(RecordingRecovery.isComplete(copy));
+        assertTrue(RecordingRecovery.isUnfinished(copy));
         Path out = dir.resolve("cut-recovered.jfr");
         RecordingRecovery.recover(copy, out);
         assertEquals(ticks(RecordingRecovery.recover(repository, dir.resolve("ref2.jfr")).output()).size(), ticks(out).size());
@@ -103,6 +104,7 @@ class RecordingRecoveryTest {
     void aFinishedRecordingIsCompleteAndRecoversUnchanged() throws Exception {
         Path finished = RecordingRecovery.recover(repository, dir.resolve("finished.jfr")).output();
         assertTrue(RecordingRecovery.isComplete(finished));
+        assertFalse(RecordingRecovery.isUnfinished(finished));
         Path again = dir.resolve("again.jfr");
         RecordingRecovery.Result r = RecordingRecovery.recover(finished, again);
         assertFalse(r.cut());
@@ -115,6 +117,7 @@ class RecordingRecoveryTest {
         Path junk = Files.copy(finished, dir.resolve("junk.jfr"));
         Files.write(junk, new byte[1000], StandardOpenOption.APPEND);
         assertFalse(RecordingRecovery.isComplete(junk));
+        assertFalse(RecordingRecovery.isUnfinished(junk), "junk is for the readers to report");
         RecordingRecovery.Result r = RecordingRecovery.recover(junk, dir.resolve("junk-recovered.jfr"));
         assertEquals(-1, Files.mismatch(finished, r.output()));
         assertTrue(r.leftOut().get(0).contains("not a JFR chunk"), r.leftOut().toString());
