@@ -17,8 +17,8 @@ final class OutputFile {
 
     /**
      * Throws an {@link IOException} "cannot write FILE: why" unless {@code file} can be created or
-     * written. A file that did not exist is created and removed again; one that exists is opened
-     * for writing and left as it was.
+     * written. A file that did not exist is created and removed again; a regular file that exists
+     * is opened for writing and left as it was.
      */
     static void checkWritable(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
@@ -33,6 +33,13 @@ final class OutputFile {
         String store = fileSystemType(existed ? abs : dir);
         if (VIRTUAL.contains(store)) {
             throw new IOException("cannot write " + file + ": it is on a virtual file system (" + store + ")");
+        }
+        if (existed && !Files.isRegularFile(abs)) {
+            // A device or a pipe (/dev/null, /dev/stdout): opening a FIFO to probe it could block.
+            if (!Files.isWritable(abs)) {
+                throw new IOException("cannot write " + file + ": permission denied");
+            }
+            return;
         }
         try (FileChannel probe = FileChannel.open(abs, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // Opened: it can be written.
