@@ -640,7 +640,7 @@ class BadInputTest {
 
     /** Compiles badinput.c (seccomp wrapper and tracer) with gcc; null and {@link #helperProblem} set if it cannot. */
     private static Path compileHelper() throws IOException {
-        Path work = Files.createTempDirectory("zeek-spy-badinput-c");
+        Path work = Files.createDirectory(dir.resolve("c"));
         Path source = work.resolve("badinput.c");
         try (InputStream c = BadInputTest.class.getResourceAsStream("badinput.c")) {
             Files.copy(c, source);
