@@ -222,7 +222,7 @@ END {
     jfrsize / 1e6, V[rows, 9], (V[rows, 9] > 0 ? jfrsize / V[rows, 9] : 0), code, alive, S[rows]
   lmin = lmax = L[first]
   for (i = first; i <= rows; i++) { if (L[i] < lmin) lmin = L[i]; if (L[i] > lmax) lmax = L[i] }
-  printf "Machine load (1-minute load average) after the warm-up: %s to %s on %s cores.\n", lmin, lmax, cores
+  if (lmin != "") printf "Machine load (1-minute load average) after the warm-up: %s to %s on %s cores.\n", lmin, lmax, cores
   if (code != 0) failed = failed ", zeek-spy exit code"
   if (alive != "yes") failed = failed ", inferior ended"
   printf "\n**Verdict: %s.**\n", (failed == "" ? "flat" : "NOT flat (" substr(failed, 3) ")")
