@@ -52,9 +52,12 @@ class RecordingContentIT {
     private static final String OPERATOR_SECRET = "zs-operator-secret-9d1e44";
     /** Strings mini-zeek keeps in the statements zeek-spy reads locations from (WorkStmt's checkpoint names). */
     private static final List<String> NEIGHBOURS = List.of("event-body-2nd-file", "bif-null-call", "call-in-condition", "hook-stmt");
-    /** The events zeek.jfc enables (zeek-spy's own JVM describes itself in the jdk ones). */
+    /**
+     * The events zeek.jfc enables (zeek-spy's own JVM describes itself in the jdk ones; not
+     * jdk.JVMInformation, whose command line would be Zeek's with {@code record -- zeek ARGS}).
+     */
     private static final Set<String> EVENT_TYPES = Set.of(ZeekJfrFormat.SAMPLE_EVENT, ZeekJfrFormat.PROCESS_EVENT,
-            ZeekJfrFormat.STATISTICS_EVENT, "jdk.JVMInformation", "jdk.OSInformation", "jdk.CPUInformation", "jdk.CPULoad",
+            ZeekJfrFormat.STATISTICS_EVENT, "jdk.OSInformation", "jdk.CPUInformation", "jdk.CPULoad",
             "jdk.GarbageCollection", "jdk.ActiveRecording", "jdk.ActiveSetting", "jdk.ExecutionSample");
     private static final Set<String> WORDS = Set.of("script", "native", "idle", "error", "blocking",
             "Interpreted", "JIT compiled", "Inlined", "Native", "app", "platform", "bootstrap",
