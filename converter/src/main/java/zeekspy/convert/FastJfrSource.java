@@ -230,6 +230,8 @@ final class FastJfrSource implements SampleSource {
         final int timeFields;
         /** Whether a sample is known by the bytes after its time fields: its fields end the event. */
         final boolean keyed;
+        /** The samples of this type in the chunk by their bytes, counted until the end of the chunk; null unless keyed. */
+        final SampleKeys sampleKeys;
         long count;
 
         EventPlan(JfrType type, String targetName) {
@@ -286,6 +288,7 @@ final class FastJfrSource implements SampleSource {
             }
             this.timeFields = leading ? Math.min(times, actions.length) : 0;
             this.keyed = target && !plain && leading && actions.length == fields.length;
+            this.sampleKeys = keyed ? new SampleKeys() : null;
         }
 
         private static int targetAction(String name, boolean number, boolean string, boolean constantPool) {
@@ -333,8 +336,6 @@ final class FastJfrSource implements SampleSource {
         private double ticksPerNano;
         private long fromTicks;
         private long toTicks;
-        /** The samples of the chunk by their events' bytes, counted until the end of the chunk. */
-        private final SampleKeys sampleKeys = new SampleKeys();
         // The fields of the sample being read.
         private long eventStart;
         private long eventStack;
@@ -388,7 +389,11 @@ final class FastJfrSource implements SampleSource {
         }
 
         void countEvents() {
-            sampleKeys.flush(reader::count);
+            for (EventPlan plan : plans.values()) {
+                if (plan.sampleKeys != null) {
+                    plan.sampleKeys.flush(reader::count);
+                }
+            }
             if (plainCounts.length > 0) {
                 try {
                     flushPlainCounts();
@@ -745,6 +750,7 @@ final class FastJfrSource implements SampleSource {
                 }
                 int from = pos;
                 int hash = SampleKeys.hash(b, from, end);
+                SampleKeys sampleKeys = plan.sampleKeys;
                 if (sampleKeys.count(hash, b, from, end)) {
                     return;
                 }
