@@ -105,7 +105,9 @@ class DiskFullIT {
             assertEquals(1, spy.awaitExit(120), spy.err());
             assertTrue(zeek.alive(), "Zeek keeps running");
             assertEquals(0, RecordCommandTest.tracerOf(zeek.pid()), "Zeek is not traced");
-            String said = String.join(" | ", spy.lines().subList(2, spy.lines().size()));
+            // JFR's own error lines go to standard output.
+            String said = String.join(" | ", spy.lines().subList(2, spy.lines().size())) + " | stdout: "
+                    + Files.readString(dir.resolve("stdout.txt")).strip().replace("\n", " | ");
             Files.delete(mount.resolve("filler"));
             if (!Files.exists(jfr)) {
                 assertTrue(Files.isDirectory(part), said);
