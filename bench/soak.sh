@@ -72,14 +72,14 @@ observe() {
   local t jc repo
   t=$(awk -v s="$started" -v n="$(date +%s.%N)" 'BEGIN { printf "%.0f", n - s }')
   jc=$(jcmd "$jpid" -f "$out/jcmd.txt" 2>/dev/null) || return 1
-  repo=$(ls -d /tmp/*_"$jpid" 2>/dev/null | head -1)
+  repo="$out/soak.jfr.part" # record keeps its JFR repository beside the output until the end
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" \
     "$(status_value "$jpid" VmRSS:)" \
     "$(kib_used 1 <<<"$jc")" "$(kib_used 2 <<<"$jc")" \
     "$(status_value "$jpid" Threads:)" \
     "$(ls "/proc/$jpid/fd" | wc -l)" \
     "$(awk '$1 == "Total" && $2 == "=" { print $4 }' <<<"$jc")" \
-    "$( [[ -n $repo ]] && du -sb "$repo" | cut -f1 || echo 0)" \
+    "$( [[ -d $repo ]] && du -sb "$repo" | cut -f1 || echo 0)" \
     "$(sed -n 's/^zeek-spy: [0-9]* s, \([0-9]*\) samples.*/\1/p' "$out/zeek-spy.log" | tail -1)" \
     "$(awk '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / 100 }' "/proc/$jpid/stat")" \
     "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$zpid/stat" 2>/dev/null || echo gone)/tracer=$(status_value "$zpid" TracerPid: 2>/dev/null || echo -)" \
