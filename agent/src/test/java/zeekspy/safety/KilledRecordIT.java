@@ -35,7 +35,7 @@ class KilledRecordIT {
 
     @Test
     void zeekRunsOnUntracedAfterEveryKillOfTheJar(@TempDir Path dir) throws Exception {
-        int kills = Integer.getInteger("zeekspy.safety.jarKills", 12);
+        int kills = Integer.getInteger("zeekspy.safety.jarKills", 8);
         long seed = Long.getLong("zeekspy.safety.seed", System.nanoTime());
         Random random = new Random(seed);
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "3600", "--counters");

@@ -61,7 +61,7 @@ class TargetEndsTest {
             zeek.signal("USR2");
             int code = exit.get(30, TimeUnit.SECONDS);
             String stderr = err.toString();
-            assertEquals(0, code, stderr);
+            assertEquals(0, code, "exit code 0: recorded (RecordCommand's exit codes)\n" + stderr);
             assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), stderr);
             zeek.awaitLine("crash\t" + how, 10_000);
 

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
  * keeps thread hand-offs out of the pause. A sampling loop can run on the tracer thread itself
  * with {@link #drive}, so that a pause needs no hand-off at all. The watcher, woken by the stop
- * of a pause, only waits for the tracer to take it and does not disturb the tracer.
+ * of a pause, sleeps until the pause is over and does not disturb the tracer.
  *
  * <p>Attaching uses PTRACE_SEIZE with only PTRACE_O_TRACEEXEC, so the tracee runs on unchanged
  * and keeps running if zeek-spy dies, even by SIGKILL (the kernel then detaches it).
@@ -31,9 +31,13 @@ import java.util.concurrent.locks.LockSupport;
  *       until the tracer lets it go on. Every such stop is resumed with exactly its signal,
  *       once: between pauses as soon as the watcher sees it (two thread wake-ups, typically
  *       0.1 to 0.3 ms), and when a pause finds the tracee in such a stop, the pause uses that
- *       stop and the resume delivers the signal. No signal is lost nor doubled by the session. (Standard signals
- *       that arrive while the same signal is pending merge, as without tracing; the short
- *       hold makes that a little more likely.)
+ *       stop and the resume delivers the signal. No signal is lost nor doubled by the session, even
+ *       when zeek-spy is killed while it holds one: the tracer only looks at stops (waitid
+ *       WNOWAIT) and never consumes them with waitpid, which would clear the signal a stop holds
+ *       (the kernel then delivers only what the resume request names); unconsumed, the kernel
+ *       delivers it when it detaches the tracee of a dead tracer. (Standard signals that arrive
+ *       while the same signal is pending merge, as without tracing; the short hold makes that a
+ *       little more likely.)
  *   <li>Job control. When the process is stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU
  *       (group-stop, reported as PTRACE_EVENT_STOP with that signal), the session resumes it
  *       with PTRACE_LISTEN: it stays stopped as its user wants until SIGCONT. Pauses then
@@ -100,11 +104,11 @@ public final class PtraceSession implements AutoCloseable {
     private final Thread watcher;
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final int[] status = new int[1];
+    /** The siginfo_t of the tracer thread's waitid calls. */
+    private final byte[] pollInfo = new byte[128];
     private volatile boolean closing;
     /** Set while the tracer is taking or holding a pause: a stop the watcher sees then is the pause's. */
     private volatile boolean pausing;
-    /** Stops and exits the tracer has consumed with waitpid. */
-    private volatile long reaped;
 
     // Written on the tracer thread only.
     private volatile State state = State.SEIZING;
@@ -401,7 +405,6 @@ public final class PtraceSession implements AutoCloseable {
     private void watch() {
         byte[] siginfo = new byte[128];
         while (state != State.ENDED && !closing) {
-            long reapedBefore = reaped;
             int r = LibC.waitid(LibC.P_PID, pid, siginfo, LibC.WEXITED | LibC.WSTOPPED | LibC.__WALL | LibC.WNOWAIT);
             int errno = r < 0 ? LibC.errno() : 0;
             if (errno == LibC.EINTR) {
@@ -410,8 +413,11 @@ public final class PtraceSession implements AutoCloseable {
             if (state == State.ENDED || closing) {
                 return;
             }
-            if (errno == 0 && pausing && siginfoCode(siginfo) == CLD_TRAPPED && awaitReaped(reapedBefore)) {
-                continue; // the stop of a pause, taken by the tracer: nothing to hand over
+            if (errno == 0 && pausing && siginfoInt(siginfo, SI_CODE) == CLD_TRAPPED) {
+                // The stop of a pause (or one a pause takes as its own): the tracer owns it until
+                // the resume, which also takes away its report; then look again.
+                awaitPauseEnd();
+                continue;
             }
             boolean handled;
             try {
@@ -423,31 +429,33 @@ public final class PtraceSession implements AutoCloseable {
                 return; // ECHILD: handleEvents has ended the session
             }
             if (!handled) {
-                // The stop belonged to a pause, which consumed it; do not spin on a stop that a
-                // pause in progress holds.
+                // The stop belonged to a pause, which took it; do not spin on a stop that a pause
+                // in progress holds.
                 LockSupport.parkNanos(100_000);
             }
         }
     }
 
     /**
-     * For the watcher, after it saw a ptrace stop during a pause: waits until the tracer has
-     * consumed a stop since {@code before} (true), or the pause is over (false). It sleeps
-     * rather than spins (spinning through every pause cost more CPU than the samples at 100 Hz);
-     * the tracer wakes it after the resume, outside the pause.
+     * For the watcher, after it saw a ptrace stop during a pause: waits until the pause is over.
+     * It sleeps rather than spins (spinning through every pause cost more CPU than the samples at
+     * 100 Hz); the tracer wakes it after the resume, outside the pause.
      */
-    private boolean awaitReaped(long before) {
-        while (pausing && reaped == before && state != State.ENDED && !closing) {
+    private void awaitPauseEnd() {
+        while (pausing && state != State.ENDED && !closing) {
             LockSupport.parkNanos(1_000_000);
         }
-        return reaped != before;
     }
 
+    private static final int CLD_STOPPED = 5;
     private static final int CLD_TRAPPED = 4;
+    /** Offsets in a siginfo_t filled by waitid: si_code after si_signo and si_errno; si_pid, si_status in the union. */
+    private static final int SI_CODE = 8;
+    private static final int SI_PID = 16;
+    private static final int SI_STATUS = 24;
 
-    /** si_code of a siginfo_t filled by waitid (after si_signo and si_errno). */
-    private static int siginfoCode(byte[] siginfo) {
-        return java.nio.ByteBuffer.wrap(siginfo).order(java.nio.ByteOrder.nativeOrder()).getInt(8);
+    private static int siginfoInt(byte[] siginfo, int offset) {
+        return java.nio.ByteBuffer.wrap(siginfo).order(java.nio.ByteOrder.nativeOrder()).getInt(offset);
     }
 
     /** On the tracer thread, for the watcher: handles what waitpid reports now; whether anything. */
@@ -458,13 +466,18 @@ public final class PtraceSession implements AutoCloseable {
                 case INTERRUPT_PENDING:
                     return drain();
                 case PAUSED:
-                    int found = poll(); // only an exit (SIGKILL) can happen to a paused tracee
+                    // Only an exit (SIGKILL) can happen to a paused tracee; the stop it shows is
+                    // the pause's own, reported until the resume.
+                    int found = poll();
                     if (found == WAIT_NO_CHILD) {
                         lost();
-                    } else if (found == WAIT_FOUND) {
-                        onPauseStop(status[0]);
+                        return true;
                     }
-                    return found != WAIT_NOTHING;
+                    if (found == WAIT_FOUND && !WaitStatus.stopped(status[0])) {
+                        ended(status[0]);
+                        return true;
+                    }
+                    return false;
                 default:
                     return false;
             }
@@ -589,7 +602,7 @@ public final class PtraceSession implements AutoCloseable {
         int errno = LibC.errno();
         state = State.RUNNING;
         pausing = false;
-        LockSupport.unpark(watcher); // if it waits in awaitReaped
+        LockSupport.unpark(watcher); // if it waits in awaitPauseEnd
         if (result < 0) {
             vanished(errno);
         } else if (resumeSignal != 0) {
@@ -683,24 +696,44 @@ public final class PtraceSession implements AutoCloseable {
     private static final int WAIT_NOTHING = 0;
     private static final int WAIT_NO_CHILD = -1;
 
-    /** One waitpid without blocking; the status goes to {@code status[0]}. */
+    /**
+     * One look, without blocking, at what the tracee reports; its wait status goes to
+     * {@code status[0]}. A stop is looked at (waitid WNOWAIT) and never consumed: a stop stays
+     * reported until the tracee is resumed, and the signal a signal-delivery-stop holds stays the
+     * kernel's, delivered even if zeek-spy dies before its resume request. An exit is consumed
+     * (reaped), so that the real parent gets it.
+     */
     private int poll() {
         while (true) {
-            int r = LibC.waitpid(pid, status, LibC.__WALL | LibC.WNOHANG);
-            if (r == pid) {
-                reaped++; // only the tracer thread writes it
-                return WAIT_FOUND;
+            java.util.Arrays.fill(pollInfo, 0, SI_STATUS + 4, (byte) 0);
+            int r = LibC.waitid(LibC.P_PID, pid, pollInfo, LibC.WEXITED | LibC.WSTOPPED | LibC.__WALL | LibC.WNOHANG | LibC.WNOWAIT);
+            if (r < 0) {
+                int errno = LibC.errno();
+                if (errno == LibC.ECHILD) {
+                    return WAIT_NO_CHILD;
+                }
+                if (errno != LibC.EINTR) {
+                    throw new IllegalStateException("waitid for process " + pid + " failed: " + LibC.describe(errno));
+                }
+                continue;
             }
-            if (r == 0) {
+            if (siginfoInt(pollInfo, SI_PID) == 0) {
                 return WAIT_NOTHING;
             }
-            int errno = LibC.errno();
-            if (errno == LibC.ECHILD) {
+            int code = siginfoInt(pollInfo, SI_CODE);
+            if (code == CLD_TRAPPED || code == CLD_STOPPED) {
+                // What waitpid would report: the stop's exit_code (signal, and event << 8) above 0x7f.
+                status[0] = siginfoInt(pollInfo, SI_STATUS) << 8 | 0x7f;
+                return WAIT_FOUND;
+            }
+            int reaped = LibC.waitpid(pid, status, LibC.__WALL | LibC.WNOHANG);
+            if (reaped == pid) {
+                return WAIT_FOUND;
+            }
+            if (reaped < 0 && LibC.errno() == LibC.ECHILD) {
                 return WAIT_NO_CHILD;
             }
-            if (errno != LibC.EINTR) {
-                throw new IllegalStateException("waitpid for process " + pid + " failed: " + LibC.describe(errno));
-            }
+            // EINTR, or taken by someone else meanwhile: look again.
         }
     }
 
