@@ -131,14 +131,16 @@ final class ConvertCommand implements Callable<Integer> {
             OutputFile.checkWritable(output);
         }
         PrintWriter err = spec.commandLine().getErr();
+        ConversionSummary s;
         if (output == null) {
             spec.commandLine().getOut().flush();
-            Converter.convert(inputs, (Path) null, o);
+            s = Converter.convert(inputs, (Path) null, o);
             System.out.flush();
         } else {
-            ConversionSummary s = Converter.convert(inputs, output, o);
+            s = Converter.convert(inputs, output, o);
             err.println("zeek-spy: " + s.describe());
         }
+        s.warnings().forEach(w -> err.println("zeek-spy: warning: " + w)); // e.g. a recording cut short
         err.flush();
         return 0;
     }
