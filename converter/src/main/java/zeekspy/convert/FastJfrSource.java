@@ -228,7 +228,7 @@ final class FastJfrSource implements SampleSource {
         final boolean plain;
         /** How many fields lead up to the last time field (start, duration); the sample's fields follow. */
         final int timeFields;
-        /** Whether a sample is known by the bytes after its time fields: its fields end the event. */
+        /** Whether samples are known by the bytes after their time fields, up to the end of the event. */
         final boolean keyed;
         /** The samples of this type in the chunk by their bytes, counted until the end of the chunk; null unless keyed. */
         final SampleKeys sampleKeys;
@@ -287,7 +287,9 @@ final class FastJfrSource implements SampleSource {
                 leading &= actions[i] == START || actions[i] == SKIP_VARINT || actions[i] == SKIP_BYTE;
             }
             this.timeFields = leading ? Math.min(times, actions.length) : 0;
-            this.keyed = target && !plain && leading && actions.length == fields.length;
+            // Fields after the last one read are part of the key: a recording whose events vary
+            // there fills the table, and then its events are read one by one.
+            this.keyed = target && !plain && leading;
             this.sampleKeys = keyed ? new SampleKeys() : null;
         }
 
