@@ -58,12 +58,13 @@ public final class Sampler {
      */
     private static final long NO_SPIN_PERIOD_NANOS = 1_000_000;
     /**
-     * Before the first tick, the stack is read this many times (at most {@link #WARM_UP_NANOS})
-     * without stopping Zeek, so that the JIT has compiled the code that later runs while Zeek is
-     * stopped: at 100 Hz it would otherwise take about a minute of slow, interpreted pauses.
+     * In the first ticks' idle time the stack is read this many times without stopping Zeek, so
+     * that the JIT compiles the code that runs while Zeek is stopped: at 100 Hz it would
+     * otherwise take about a minute of slow, interpreted pauses. It never delays a tick.
      */
     private static final int WARM_UP_READS = 12_000;
-    private static final long WARM_UP_NANOS = 150_000_000;
+    /** Warm-up reads stop this long before the next tick is due. */
+    private static final long WARM_UP_MARGIN_NANOS = 1_000_000;
 
     private final ZeekProcess process;
     private final Options options;
@@ -78,6 +79,9 @@ public final class Sampler {
     private String endReason;
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
+    private StackReader warmUpReader;
+    private int warmUpReadsLeft = WARM_UP_READS;
+    private long warmUpSyscalls;
 
     // Result of the sample being taken, written inside the pause.
     private StackError sampleError;
@@ -155,7 +159,6 @@ public final class Sampler {
     private String loop() {
         try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid())) {
             syscallProbe = probe;
-            warmUp();
             syscallsBefore = process.memory().syscalls();
             return tick();
         } catch (ProcessGoneException e) {
@@ -164,22 +167,30 @@ public final class Sampler {
     }
 
     /**
-     * Reads with a reader of its own, whose caches are then dropped: a read of a running Zeek
-     * may be torn, and its garbage must not stay cached for the samples.
+     * Warm-up reads until {@code deadline}, with a reader of its own whose caches are dropped at
+     * the end: a read of a running Zeek may be torn, and its garbage must not stay cached for the
+     * samples.
      */
-    private void warmUp() {
-        StackReader scratch = process.newStackReader(options.maxDepth());
-        List<ScriptFrame> discarded = new ArrayList<>();
-        long end = System.nanoTime() + WARM_UP_NANOS;
+    private void warmUp(long deadline) {
+        if (warmUpReader == null) {
+            warmUpReader = process.newStackReader(options.maxDepth());
+        }
+        long syscalls = process.memory().syscalls();
         PtraceSession tracer = session;
-        for (int i = 0; i < WARM_UP_READS && !stopRequested && System.nanoTime() < end; i++) {
-            if (scratch.read(discarded) == StackError.PROCESS_GONE) {
-                return;
+        List<ScriptFrame> discarded = new ArrayList<>();
+        while (warmUpReadsLeft > 0 && !stopRequested && System.nanoTime() < deadline) {
+            warmUpReadsLeft--;
+            if (warmUpReader.read(discarded) == StackError.PROCESS_GONE) {
+                warmUpReadsLeft = 0;
             }
             ThreadActivity.of(syscallProbe);
-            if (tracer != null && i % 16 == 0) {
+            if (tracer != null && warmUpReadsLeft % 16 == 0) {
                 tracer.sleepUntil(System.nanoTime()); // a signal to Zeek must not wait for the warm-up
             }
+        }
+        warmUpSyscalls += process.memory().syscalls() - syscalls;
+        if (warmUpReadsLeft == 0) {
+            warmUpReader = null;
         }
     }
 
@@ -192,6 +203,9 @@ public final class Sampler {
             long due = start + tick * period;
             if (due >= end) {
                 return ended("duration reached");
+            }
+            if (warmUpReadsLeft > 0 && due - System.nanoTime() > 2 * WARM_UP_MARGIN_NANOS) {
+                warmUp(due - WARM_UP_MARGIN_NANOS);
             }
             if (!waitUntil(due) || stopRequested) {
                 return ended("stopped");
@@ -213,7 +227,7 @@ public final class Sampler {
 
     private String ended(String reason) {
         endReason = reason;
-        statistics.syscalls(process.memory().syscalls() - syscallsBefore);
+        statistics.syscalls(process.memory().syscalls() - syscallsBefore - warmUpSyscalls);
         return reason;
     }
 
