@@ -65,7 +65,8 @@ class BadInputTest {
         zeekExe = MiniZeek.binary("gcc", "8.0", "").toRealPath();
         zeek = RunningInferior.start(zeekExe, "--run", "600");
         sleep = new ProcessBuilder("sleep", "600").start();
-        zombieParent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 600").start();
+        // perl, not sh: dash may reap its background child before the exec, and then there is no zombie
+        zombieParent = new ProcessBuilder("perl", "-e", "my $p = fork; exit 0 unless $p; $| = 1; print \"$p\\n\"; sleep 600").start();
         zombie = Integer.parseInt(new BufferedReader(new InputStreamReader(zombieParent.getInputStream())).readLine().strip());
         helper = compileHelper();
         if (helper != null) {
