@@ -15,6 +15,7 @@
 #   --inferior  the mini-zeek binary (default examples/mini-zeek/build/gcc/mini-zeek-8.0, built)
 #   --out       where the recording, the logs and the results go (default a new temp dir)
 #   --report DIR  only print the report of an earlier run whose --out was DIR
+#   ZEEK_SPY_JAVA_OPTS  extra JVM options for zeek-spy, e.g. -Xlog:class+load:file=/tmp/classes.txt:uptime
 #
 # Every --interval seconds it reads, for the zeek-spy JVM: RSS and threads (/proc/PID/status),
 # open file descriptors (/proc/PID/fd), CPU time (/proc/PID/stat), heap used, then heap after a
@@ -110,7 +111,7 @@ run() {
   "$inferior" --run $(( total + 120 )) --workload "$workload" >"$out/mini-zeek.out" 2>&1 &
   zpid=$!
   sleep 0.5
-  java -XX:FlightRecorderOptions:stackdepth=2048 -jar "$jar" record --pid "$zpid" --rate "$rate" "${mode_flag[@]}" \
+  java -XX:FlightRecorderOptions:stackdepth=2048 ${ZEEK_SPY_JAVA_OPTS:-} -jar "$jar" record --pid "$zpid" --rate "$rate" "${mode_flag[@]}" \
     --duration "$total" --jfr "$out/soak.jfr" 2>"$out/zeek-spy.log" &
   jpid=$!
   started=$(date +%s.%N)

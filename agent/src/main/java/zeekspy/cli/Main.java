@@ -7,6 +7,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,9 +19,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "zeek-spy",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Sampling profiler for the scripts of the Zeek network security monitor.",
-        subcommands = {DemoCommand.class, RecordCommand.class, RecoverCommand.class, ConvertCommand.class, AttachCommand.class, DumpCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
+        description = "Sampling profiler for the scripts of the Zeek network security monitor.")
 public final class Main implements Runnable {
+
+    /** The subcommands in the order of the help, each made on demand. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
     /** Exit code of a failed command (bad input, unreadable process, ...). */
     public static final int EXIT_ERROR = 1;
@@ -40,6 +45,14 @@ public final class Main implements Runnable {
     /** Runs a command line; returns the exit code. Every failure is one line on {@code err}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        // picocli reflects on every class of the tree: build only the subcommand that runs (a third
+        // of the start-up of a short 'convert'), all of them for the help and for unknown names.
+        String named = args.length > 0 && !args[0].equals("help") ? args[0] : null;
+        SUBCOMMANDS.forEach((name, make) -> {
+            if (named == null || named.equals(name) || !SUBCOMMANDS.containsKey(named)) {
+                cl.addSubcommand(name, make.get());
+            }
+        });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(Path.class, Main::path);
         cl.setOut(out);
@@ -57,6 +70,19 @@ public final class Main implements Runnable {
             return EXIT_ERROR;
         });
         return cl.execute(args);
+    }
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("demo", DemoCommand::new);
+        m.put("record", RecordCommand::new);
+        m.put("recover", RecoverCommand::new);
+        m.put("convert", ConvertCommand::new);
+        m.put("attach", AttachCommand::new);
+        m.put("dump", DumpCommand::new);
+        m.put("layout", LayoutCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
     }
 
     /** A file name option or parameter: any path but the empty one, which would mean the working directory. */

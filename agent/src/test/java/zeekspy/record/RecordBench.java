@@ -24,8 +24,8 @@ public final class RecordBench {
         var os = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
         var memory = ManagementFactory.getMemoryMXBean();
         System.out.println("### Recording to JFR (blocking, default fields, mini-zeek 8.0 `--workload deep --depth 9`, 20 s per row after 5 s)\n");
-        System.out.println("| rate | samples | zeek-spy CPU (% of one core) | heap used after GC | recording bytes per sample |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| rate | samples | zeek-spy CPU (% of one core) | heap used after GC | recording bytes per sample | busiest threads |");
+        System.out.println("|---|---|---|---|---|---|");
         boolean warm = false;
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "600", "--workload", "deep",
                 "--depth", "9");
@@ -44,17 +44,20 @@ public final class RecordBench {
                     Thread.sleep(5000);
                     long samples0 = session.samplers().get(0).statistics().snapshot().samples();
                     long cpu0 = os.getProcessCpuTime();
+                    ThreadCpu threads0 = ThreadCpu.now();
                     long t0 = System.nanoTime();
                     Thread.sleep(20_000);
-                    double cpu = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+                    long wall = System.nanoTime() - t0;
+                    double cpu = (os.getProcessCpuTime() - cpu0) / (double) wall;
+                    String busiest = ThreadCpu.now().busiestSince(threads0, wall, 5);
                     long samples = session.samplers().get(0).statistics().snapshot().samples() - samples0;
                     System.gc();
                     long heap = memory.getHeapMemoryUsage().getUsed();
                     session.stop();
                     recording.stop();
                     long total = session.samplers().get(0).statistics().snapshot().samples();
-                    System.out.printf("| %.0f Hz%s | %d | %.2f%% | %.1f MB | %.1f |%n", rate, warm ? "" : " (JIT warm-up)", samples,
-                            100 * cpu, heap / 1e6, (double) Files.size(file) / total);
+                    System.out.printf("| %.0f Hz%s | %d | %.2f%% | %.1f MB | %.1f | %s |%n", rate, warm ? "" : " (JIT warm-up)", samples,
+                            100 * cpu, heap / 1e6, (double) Files.size(file) / total, busiest);
                     warm = true;
                 } finally {
                     Files.deleteIfExists(file);
@@ -71,10 +74,12 @@ public final class RecordBench {
             recording.start();
             Thread.sleep(5000);
             long cpu0 = os.getProcessCpuTime();
+            ThreadCpu threads0 = ThreadCpu.now();
             long t0 = System.nanoTime();
             Thread.sleep(20_000);
-            double cpu = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
-            System.out.printf("| none (recording only) | 0 | %.2f%% | | |%n", 100 * cpu);
+            long wall = System.nanoTime() - t0;
+            double cpu = (os.getProcessCpuTime() - cpu0) / (double) wall;
+            System.out.printf("| none (recording only) | 0 | %.2f%% | | | %s |%n", 100 * cpu, ThreadCpu.now().busiestSince(threads0, wall, 5));
         }
     }
 }
