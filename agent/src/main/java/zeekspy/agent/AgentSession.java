@@ -192,8 +192,7 @@ final class AgentSession {
         if (s.endReason() != null) {
             return s.endReason();
         }
-        String prefix = "process " + s.process().pid() + ":";
-        return session.endReasons().stream().filter(r -> r.startsWith(prefix)).findFirst().orElse(null);
+        return session.endReason(s.process().pid());
     }
 
     /** Waits until the samplers end by themselves (Zeek exited, say) and logs why. */

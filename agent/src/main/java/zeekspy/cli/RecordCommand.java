@@ -233,6 +233,8 @@ public final class RecordCommand implements Callable<Integer> {
             List<Path> converted = convert(jfrFile);
             if (!quiet) {
                 summary(err, session, jfrFile, converted, started);
+            } else {
+                session.failures().forEach(f -> err.println("zeek-spy: " + f));
             }
             if (lowSpace != null) {
                 err.printf("zeek-spy: disk full writing %s: %s, so recording stopped after %.1f s;"
@@ -240,7 +242,8 @@ public final class RecordCommand implements Callable<Integer> {
                         (System.nanoTime() - started) / 1e9, jfrFile);
                 return Main.EXIT_ERROR;
             }
-            return 0;
+            // The recording up to the failure is written; the exit code says it ended early.
+            return session.failures().isEmpty() ? 0 : Main.EXIT_ERROR;
         } finally {
             if (!finished) {
                 keepWhatWasRecorded(recording, repository, sampling);

@@ -1,9 +1,12 @@
 package zeekspy.record;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import zeekspy.jfr.JfrSampleSink;
 import zeekspy.jfr.ProcessInfo;
 import zeekspy.jfr.ZeekFrames;
@@ -25,6 +28,8 @@ public final class SamplingSession {
     private final FunctionTally tally = new FunctionTally();
     private final CountDownLatch ended;
     private final List<String> endReasons = new ArrayList<>();
+    private final Map<Integer, String> endReasonByPid = new HashMap<>();
+    private final List<String> failures = new ArrayList<>();
 
     /**
      * @param seized a tracer already attached to a child that zeek-spy started, or null
@@ -44,19 +49,31 @@ public final class SamplingSession {
             PtraceSession tracer = seized != null && seized.pid() == p.pid() ? seized : null;
             Thread t = new Thread(() -> {
                 String reason;
+                boolean failed = false;
                 try {
                     reason = tracer != null ? sampler.run(tracer) : sampler.run();
                 } catch (RuntimeException e) {
-                    reason = "process " + p.pid() + ": " + e.getMessage();
+                    reason = failure(p.pid(), e);
+                    failed = true;
                 }
                 synchronized (endReasons) {
                     endReasons.add(reason);
+                    endReasonByPid.put(p.pid(), reason);
+                    if (failed) {
+                        failures.add(reason);
+                    }
                 }
                 ended.countDown();
             }, "zeek-spy-sampler-" + p.pid());
             t.setDaemon(true);
             threads.add(t);
         }
+    }
+
+    /** The line for a sampler that failed: its message, which names the process unless it already does. */
+    private static String failure(int pid, RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return Pattern.compile("\\b" + pid + "\\b").matcher(message).find() ? message : "process " + pid + ": " + message;
     }
 
     /** Records each process's zeek.Process event and starts sampling. */
@@ -121,6 +138,23 @@ public final class SamplingSession {
     public List<String> endReasons() {
         synchronized (endReasons) {
             return List.copyOf(endReasons);
+        }
+    }
+
+    /** Why the sampler of process {@code pid} ended, or null while it runs. */
+    public String endReason(int pid) {
+        synchronized (endReasons) {
+            return endReasonByPid.get(pid);
+        }
+    }
+
+    /**
+     * The samplers that ended by a failure (lost access to the process, a memory read the kernel
+     * refused), not by the duration, a stop or the process's exit; one line each.
+     */
+    public List<String> failures() {
+        synchronized (endReasons) {
+            return List.copyOf(failures);
         }
     }
 

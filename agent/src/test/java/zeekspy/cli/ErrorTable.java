@@ -87,7 +87,7 @@ final class ErrorTable {
         sb.append("Exit codes: 0 done; 1 the command could not do its work (a process, a file, a permission; the line says"
                 + " which); 2 the command line is wrong (unknown option, bad or conflicting values), found before anything is"
                 + " touched. Every failure is one line on standard error; lines of exit code 2 end with"
-                + " ` (see 'zeek-spy COMMAND --help')`. `record` also ends with 1 when the disk fills up and with 128+N when"
+                + " ` (see 'zeek-spy COMMAND --help')`. `record` also ends with 1 when the disk fills up or sampling fails after it started (the recording up to then is written), and with 128+N when"
                 + " a second signal N stops it at once. Upper-case words stand for what varies.\n\n");
         sb.append("| Situation | Command(s) | Message on standard error | Exit |\n");
         sb.append("|---|---|---|---|\n");
