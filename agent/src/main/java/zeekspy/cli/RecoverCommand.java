@@ -48,6 +48,7 @@ final class RecoverCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IOException(out + " exists: name another output file (zeek-spy recover " + source + " OUT)");
         }
+        OutputFile.checkWritable(out);
         RecordingRecovery.Result r;
         try {
             r = RecordingRecovery.recover(source, out);

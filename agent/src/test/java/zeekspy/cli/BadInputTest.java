@@ -29,6 +29,7 @@ import zeekspy.cli.ErrorTable.Msg;
 import zeekspy.cli.ErrorTable.Runner;
 import zeekspy.cli.ErrorTable.Var;
 import zeekspy.memory.ProcFs;
+import zeekspy.testing.CProgram;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -340,6 +341,8 @@ class BadInputTest {
                 ": no such directory ", v("DIR", missingDir)), "layout", "--exe", zeekExe.toString(), "--output", underFile);
         c.add("output in a directory that does not exist (or is a file)", 1, msg("cannot write ", v("FILE", underFile),
                 ": no such directory ", v("DIR", missingDir)), "convert", jfr, underFile);
+        c.add("output in a directory that does not exist (or is a file)", 1, msg("cannot write ", v("FILE", underFile),
+                ": no such directory ", v("DIR", missingDir)), "recover", jfr, underFile);
         for (String proc : List.of("/proc/x.jfr", "/proc/self/status", "/sys/kernel/x.jfr")) {
             c.add("output on /proc or /sys", 1, msg("cannot write ", v("FILE", proc), ": it is on a virtual file system (",
                     v("TYPE", proc.startsWith("/sys") ? "sysfs" : "proc"), ")"), "record", "--pid", z, "--jfr", proc);
@@ -348,6 +351,8 @@ class BadInputTest {
                 v("TYPE", "proc"), ")"), "convert", jfr, "/proc/x.html");
         c.add("output on /proc or /sys", 1, msg("cannot write ", v("FILE", "/proc/x.layout"), ": it is on a virtual file system (",
                 v("TYPE", "proc"), ")"), "layout", "--exe", zeekExe.toString(), "--output", "/proc/x.layout");
+        c.add("output on /proc or /sys", 1, msg("cannot write ", v("FILE", "/proc/x.jfr"), ": it is on a virtual file system (",
+                v("TYPE", "proc"), ")"), "recover", jfr, "/proc/x.jfr");
         c.add("output is also an input", 1, msg("the output ", v("FILE", jfr), " is also an input: name another file"), "convert",
                 jfr, jfr, "--format", "html");
         c.add("output directory cannot be created", 1, msg("cannot create the output directory ", v("DIR", missingDir),
@@ -390,7 +395,7 @@ class BadInputTest {
         for (String name : List.of("text.jfr", "cut-1000.jfr")) {
             Var file = v("FILE", dir.resolve(name));
             c.add("nothing to recover (not JFR, or cut short)", 1, msg("nothing to recover in ", file,
-                    ": no JFR chunk with flushed data (", file, ": ", any("WHY"), ")"), "recover", dir.resolve(name).toString(),
+                    ": no JFR chunk with flushed data (", any("WHY"), ")"), "recover", dir.resolve(name).toString(),
                     dir.resolve("recovered.jfr").toString());
         }
         c.add("output exists", 1, msg(v("FILE", jfr), " exists: name another output file (zeek-spy recover ", v("SOURCE", jfr),
@@ -461,6 +466,8 @@ class BadInputTest {
                 ": permission denied"), "convert", jfr, rootOnly);
         c.nobody("output not writable (directory or file of another user)", 1, msg("cannot write ", v("FILE", ro),
                 ": permission denied"), "layout", "--exe", e, "--output", ro);
+        c.nobody("output not writable (directory or file of another user)", 1, msg("cannot write ", v("FILE", ro),
+                ": permission denied"), "recover", jfr, ro);
         c.nobody("input not readable", 1, msg(v("FILE", dir.resolve("secret.jfr")), " cannot be read: permission denied"), "convert",
                 dir.resolve("secret.jfr").toString(), dir.resolve("rw").resolve("x.html").toString());
         c.nobody("layout file not readable", 1, msg("cannot read layout file ", v("FILE", dir.resolve("secret.layout")),
@@ -640,19 +647,12 @@ class BadInputTest {
 
     /** Compiles badinput.c (seccomp wrapper and tracer) with gcc; null and {@link #helperProblem} set if it cannot. */
     private static Path compileHelper() throws IOException {
-        Path work = Files.createDirectory(dir.resolve("c"));
-        Path source = work.resolve("badinput.c");
-        try (InputStream c = BadInputTest.class.getResourceAsStream("badinput.c")) {
-            Files.copy(c, source);
-        }
-        Path exe = work.resolve("badinput");
         try {
-            MiniZeek.run(List.of("gcc", "-O1", "-Wall", "-o", exe.toString(), source.toString()), 120);
-        } catch (RuntimeException e) {
+            return CProgram.compile(BadInputTest.class, "badinput.c", Files.createDirectory(dir.resolve("c")), "badinput", "-O1", "-Wall");
+        } catch (IllegalStateException e) {
             helperProblem = "cannot compile badinput.c with gcc: " + e.getMessage();
             return null;
         }
-        return exe;
     }
 
     /** This JVM's class path, copied where any user may read it (the originals may be under /root). */

@@ -150,7 +150,7 @@ public final class RecordingRecovery {
         List<Chunk> chunks = scan(source, leftOut);
         if (chunks.isEmpty()) {
             throw new IOException("nothing to recover in " + source + ": no JFR chunk with flushed data"
-                    + (leftOut.isEmpty() ? "" : " (" + leftOut.get(0) + ")"));
+                    + (leftOut.isEmpty() ? "" : " (" + withoutName(leftOut.get(0), source) + ")"));
         }
         Path tmp = output.resolveSibling(output.getFileName() + ".recovering");
         try {
@@ -208,6 +208,12 @@ public final class RecordingRecovery {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A left-out line about {@code source} itself, without its name, which the message already gives. */
+    private static String withoutName(String line, Path source) {
+        String prefix = source + ": ";
+        return line.startsWith(prefix) ? line.substring(prefix.length()) : line;
     }
 
     private static List<Chunk> readableChunks(List<Chunk> chunks, Path tmp, List<String> leftOut) throws IOException {
