@@ -610,12 +610,7 @@ final class FastJfrSource implements SampleSource {
                 return 0;
             }
             int saved = pos;
-            pos = offset;
-            List<JfrField> fields = type.fields;
-            for (int f = 0; f < field; f++) {
-                skipField(fields.get(f));
-            }
-            JfrField target = fields.get(field);
+            JfrField target = seekField(type, offset, field);
             long key = target.constantPool && !target.array ? readLong() : 0;
             pos = saved;
             return key;
@@ -627,12 +622,7 @@ final class FastJfrSource implements SampleSource {
                 return null;
             }
             int saved = pos;
-            pos = offset;
-            List<JfrField> fields = type.fields;
-            for (int f = 0; f < field; f++) {
-                skipField(fields.get(f));
-            }
-            JfrField target = fields.get(field);
+            JfrField target = seekField(type, offset, field);
             String value = null;
             if (!target.array && target.constantPool) {
                 value = pooledString(readLong());
@@ -641,6 +631,16 @@ final class FastJfrSource implements SampleSource {
             }
             pos = saved;
             return value;
+        }
+
+        /** Moves to field {@code field} of the struct of {@code type} at {@code offset}; returns that field. */
+        private JfrField seekField(JfrType type, int offset, int field) throws IOException {
+            pos = offset;
+            List<JfrField> fields = type.fields;
+            for (int f = 0; f < field; f++) {
+                skipField(fields.get(f));
+            }
+            return fields.get(field);
         }
 
         private static int offset(LongIntMap offsets, long key) {
