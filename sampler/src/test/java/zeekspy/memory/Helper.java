@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import zeekspy.testing.CProgram;
 
 /** The C test inferior (helper.c), compiled once per JVM with gcc, started as a grandchild. */
 final class Helper implements AutoCloseable {
@@ -54,28 +55,10 @@ final class Helper implements AutoCloseable {
 
     static synchronized Path binary() throws IOException {
         if (binary == null) {
-            Path dir = Files.createTempDirectory("zeekspy-mem");
-            Path source = dir.resolve("helper.c");
-            try (InputStream c = Helper.class.getResourceAsStream("helper.c")) {
-                Files.copy(c, source);
-            }
-            Path exe = dir.resolve("zs-mem-helper");
-            run(List.of("gcc", "-O1", "-g", "-pie", "-fPIE", "-pthread", "-o", exe.toString(), source.toString()));
-            binary = exe;
+            binary = CProgram.compile(Helper.class, "helper.c", Files.createTempDirectory("zeekspy-mem"), "zs-mem-helper",
+                    "-O1", "-g", "-pie", "-fPIE", "-pthread");
         }
         return binary;
-    }
-
-    static void run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(command + " failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            throw new IOException(e);
-        }
     }
 
     long address(String name) {
