@@ -8,7 +8,6 @@ import static zeekspy.cli.ErrorTable.v;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
