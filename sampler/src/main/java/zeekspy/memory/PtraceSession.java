@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Linux accepts ptrace requests for a tracee only from the thread that attached it, so every
  * request runs on one daemon thread named "zeek-spy-ptrace" owned by the session; the methods
  * may be called from any thread and block until done. A second daemon thread,
- * "zeek-spy-ptrace-watch", sleeps in waitid(WNOWAIT), which reports the tracee's stops to any
+ * "zeek-spy-watch", sleeps in waitid(WNOWAIT), which reports the tracee's stops to any
  * thread of the tracer's process without consuming them, and wakes the tracer thread to handle
  * them; so neither thread polls. Memory may be read from any thread with
  * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
@@ -134,7 +134,7 @@ public final class PtraceSession implements AutoCloseable {
         this.stopTimeoutNanos = stopTimeout.toNanos();
         this.thread = new Thread(this::loop, "zeek-spy-ptrace");
         thread.setDaemon(true);
-        this.watcher = new Thread(this::watch, "zeek-spy-ptrace-watch");
+        this.watcher = new Thread(this::watch, "zeek-spy-watch");
         watcher.setDaemon(true);
     }
 
