@@ -25,6 +25,8 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import zeekspy.convert.ZeekJfrFormat;
 import zeekspy.memory.ProcFs;
 import zeekspy.testing.MiniZeek;
@@ -104,13 +106,15 @@ class LeastPrivilegeIT {
     /**
      * With the mixed workload 15 % of wall time is idle (blocked in ppoll). Telling idle from busy
      * in C++ must not need more than CAP_SYS_PTRACE: /proc/PID/syscall is readable by the
-     * process's owner only.
+     * process's owner only. Blocking mode reads the stopped thread's registers instead, and
+     * non-blocking mode, which holds no stopped thread, its scheduler state.
      */
-    @Test
-    void nobodyWithOnlyCapSysPtraceTellsIdleFromBusyInCpp() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"blocking", "nonblocking"})
+    void nobodyWithOnlyCapSysPtraceTellsIdleFromBusyInCpp(String mode) throws Exception {
         try (RunningInferior zeek = RunningInferior.start(inferior, "--run", "600", "--workload", "mixed")) {
-            Path jfr = out.resolve("idle.jfr");
-            Result r = record(true, zeek.pid(), jfr);
+            Path jfr = out.resolve("idle-" + mode + ".jfr");
+            Result r = mode.equals("blocking") ? record(true, zeek.pid(), jfr) : record(true, zeek.pid(), jfr, "--nonblocking");
             assertEquals(0, r.exitCode(), r.stderr());
             List<RecordedEvent> samples = of(RecordingFile.readAllEvents(jfr), ZeekJfrFormat.SAMPLE_EVENT);
             Map<String, Long> kinds = samples.stream().collect(Collectors.groupingBy(e -> e.getString("kind"), Collectors.counting()));
@@ -158,12 +162,13 @@ class LeastPrivilegeIT {
     private record Result(int exitCode, String stderr) {}
 
     /** {@code zeek-spy record} for 4 s at 200 Hz as nobody, with CAP_SYS_PTRACE or with no capability. */
-    private static Result record(boolean capSysPtrace, int pid, Path jfr) throws Exception {
+    private static Result record(boolean capSysPtrace, int pid, Path jfr, String... options) throws Exception {
         List<String> cmd = new ArrayList<>(setpriv(capSysPtrace));
         // HOME for the layout cache; JNA unpacks its native library into jna.tmpdir.
         cmd.addAll(List.of("env", "HOME=" + out, ZeekSpyJar.java(), "-Djna.tmpdir=" + out.resolve("jna"),
                 "-XX:FlightRecorderOptions:stackdepth=2048", "-jar", jar.toString(),
                 "record", "--pid", Integer.toString(pid), "--duration", "4", "--rate", "200", "--jfr", jfr.toString()));
+        cmd.addAll(List.of(options));
         Path stderr = out.resolve(jfr.getFileName() + ".stderr");
         Process p = new ProcessBuilder(cmd).directory(out.toFile()).redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();

@@ -11,8 +11,9 @@ import java.util.OptionalInt;
  *
  * <p>That file is readable by the process's owner only (mode 0400), also for a tracer that has
  * CAP_SYS_PTRACE and nothing else. Without it the probe asks the thread's registers (orig_rax),
- * which tell the same while this thread holds it stopped (blocking mode); of a running thread it
- * then cannot tell.
+ * which tell the same while this thread holds it stopped (blocking mode); of a thread it does not
+ * hold, it can only tell from the scheduler state in {@code /proc/PID/task/TID/stat} (readable by
+ * anyone) whether the thread sleeps in some system call: {@link #ASLEEP}.
  */
 public final class SyscallProbe implements AutoCloseable {
     private static final int SIZE = 64; // the number comes first; the rest of the line is not needed
@@ -24,10 +25,19 @@ public final class SyscallProbe implements AutoCloseable {
     private static final boolean X86_64 = System.getProperty("os.arch").equals("amd64");
     private static final int CLOSED = -1;
     private static final int REGISTERS = -2;
+    /** Enough of a stat line for its state field: pid, "(comm)" of at most 16 bytes, state. */
+    private static final int STAT_SIZE = 96;
+    /**
+     * What {@link #current()} says of a thread that sleeps in a system call it cannot name: a
+     * probe without the syscall file, of a thread not stopped by this tracer.
+     */
+    public static final int ASLEEP = -2;
     private final Memory buffer;
     private final long address;
     private final int tid;
     private int fd;
+    /** /proc/PID/task/TID/stat, kept open in registers mode; CLOSED if not. */
+    private int statFd = CLOSED;
 
     private SyscallProbe(int fd, int tid) {
         this.fd = fd;
@@ -46,7 +56,7 @@ public final class SyscallProbe implements AutoCloseable {
                 throw new ProcessGoneException(pid);
             }
             if (errno == EACCES) {
-                return new SyscallProbe(REGISTERS, tid);
+                return fromRegisters(pid, tid);
             }
             throw new ProcessAccessException(ProcessAccessException.Reason.PERMISSION_DENIED, pid,
                     "cannot read " + path + ": " + LibC.describe(errno));
@@ -55,8 +65,9 @@ public final class SyscallProbe implements AutoCloseable {
     }
 
     /**
-     * The number of the system call the thread is in (or was stopped in); empty when it runs in
-     * user space, or when the answer cannot be had (the thread is gone or the probe closed).
+     * The number of the system call the thread is in (or was stopped in), or {@link #ASLEEP};
+     * empty when it runs in user space, or when the answer cannot be had (the thread is gone or
+     * the probe closed).
      */
     public synchronized OptionalInt current() {
         if (fd == REGISTERS) {
@@ -90,15 +101,36 @@ public final class SyscallProbe implements AutoCloseable {
      */
     private OptionalInt fromRegisters() {
         if (!X86_64 || LibC.ptrace(PTRACE_GETREGS, tid, 0, address) != 0) {
-            return OptionalInt.empty();
+            return asleep() ? OptionalInt.of(ASLEEP) : OptionalInt.empty();
         }
         long nr = buffer.getLong(ORIG_RAX);
         return nr < 0 ? OptionalInt.empty() : OptionalInt.of((int) nr);
     }
 
-    /** A probe that reads the thread's registers, as when /proc/PID/task/TID/syscall cannot be opened. */
-    static SyscallProbe fromRegisters(int tid) {
-        return new SyscallProbe(REGISTERS, tid);
+    /** Whether the scheduler state of the thread is S, interruptible sleep. */
+    private boolean asleep() {
+        if (statFd < 0) {
+            return false;
+        }
+        // The registers buffer is free when ptrace has not filled it.
+        long n = LibC.pread(statFd, address, STAT_SIZE, 0);
+        // "pid (comm) S ...": the state follows the last ')' (comm may hold one itself)
+        for (int i = (int) n - 1; i > 0; i--) {
+            if (buffer.getByte(i) == ')') {
+                return i + 2 < n && buffer.getByte(i + 2) == 'S';
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A probe that reads the thread's registers, as when /proc/PID/task/TID/syscall cannot be
+     * opened, and the scheduler state of a thread it does not hold stopped.
+     */
+    static SyscallProbe fromRegisters(int pid, int tid) {
+        SyscallProbe probe = new SyscallProbe(REGISTERS, tid);
+        probe.statFd = LibC.open("/proc/" + pid + "/task/" + tid + "/stat", LibC.O_RDONLY | LibC.O_CLOEXEC);
+        return probe;
     }
 
     @Override
@@ -106,6 +138,10 @@ public final class SyscallProbe implements AutoCloseable {
         if (fd >= 0) {
             LibC.close(fd);
         }
+        if (statFd >= 0) {
+            LibC.close(statFd);
+        }
         fd = CLOSED;
+        statFd = CLOSED;
     }
 }

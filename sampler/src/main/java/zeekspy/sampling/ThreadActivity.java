@@ -32,6 +32,9 @@ final class ThreadActivity {
     }
 
     private static boolean isWaiting(int syscall) {
+        if (syscall == SyscallProbe.ASLEEP) {
+            return true; // asleep in a call the probe cannot name: the scheduler state alone tells
+        }
         for (int s : WAITING_SYSCALLS) {
             if (s == syscall) {
                 return true;

@@ -36,10 +36,18 @@ class SyscallProbeTest {
     @Test
     void theRegistersOfAThreadStoppedByUsTellTheSameAsProcFs() throws Exception {
         try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin");
-             SyscallProbe sleeping = SyscallProbe.fromRegisters(sleeper.pid);
-             SyscallProbe running = SyscallProbe.fromRegisters(spinner.pid)) {
+             SyscallProbe sleeping = SyscallProbe.fromRegisters(sleeper.pid, sleeper.pid);
+             SyscallProbe running = SyscallProbe.fromRegisters(spinner.pid, spinner.pid)) {
             PtraceSessionTest.waitUntil(() -> ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2) >= 0, "sleeping");
-            assertEquals(OptionalInt.empty(), sleeping.current(), "not stopped by us: no registers");
+            // Not stopped by us: no registers, only the scheduler state.
+            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "the sleeper sleeps");
+            assertEquals(OptionalInt.of(SyscallProbe.ASLEEP), sleeping.current(), "asleep in a call the probe cannot name");
+            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(spinner.pid) == 'R', "the spinner runs");
+            int awake = 0;
+            for (int i = 0; i < 100; i++) {
+                awake += running.current().isEmpty() ? 1 : 0;
+            }
+            assertTrue(awake > 90, "a spinning thread is mostly not asleep: " + awake + " of 100");
             assertTrue(pausedInASystemCall(sleeper.pid, sleeping) > 0, "caught in (clock_)nanosleep");
             assertTrue(pausedInASystemCall(spinner.pid, running) < 20, "the spinner is mostly in user space");
         }

@@ -1,0 +1,60 @@
+package zeekspy.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import zeekspy.layout.LayoutResolver;
+import zeekspy.testing.MiniZeek;
+import zeekspy.testing.RunningInferior;
+
+/** The watch by /proc/PID/mem (root) and by /proc/PID/stat (a sampler with CAP_SYS_PTRACE alone). */
+class ProgramWatchTest {
+    private static final LayoutResolver.Options NO_CACHE = new LayoutResolver.Options(null, null, List.of());
+
+    private static ProgramWatch watch(ZeekProcess process, boolean byStat) {
+        return byStat ? ProgramWatch.byStat(process.pid()) : ProgramWatch.open(process.pid(), process.callStackAddress());
+    }
+
+    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, what);
+            Thread.sleep(5);
+        }
+    }
+
+    @ParameterizedTest(name = "by stat: {0}")
+    @ValueSource(booleans = {false, true})
+    void seesAnExecOfTheSameProgram(boolean byStat) throws Exception {
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "60", "--crash", "exec",
+                "--crash-after", "3");
+             ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE);
+             ProgramWatch watch = watch(process, byStat)) {
+            for (int i = 0; i < 1000; i++) {
+                assertTrue(watch.sameProgram(), "the program it was opened on");
+            }
+            waitUntil(() -> !watch.sameProgram(), "the exec seen");
+            assertTrue(zeek.alive(), "the same process runs on");
+            assertEquals("process " + zeek.pid() + " executed a new program (" + MiniZeek.binary("gcc", "8.0", "").toRealPath() + ")",
+                    watch.endMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "by stat: {0}")
+    @ValueSource(booleans = {false, true})
+    void seesTheExit(boolean byStat) throws Exception {
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "60", "--crash", "exit",
+                "--crash-after", "3");
+             ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE);
+             ProgramWatch watch = watch(process, byStat)) {
+            assertTrue(watch.sameProgram(), "the program it was opened on");
+            waitUntil(() -> !watch.sameProgram(), "the exit seen");
+            assertTrue(zeek.awaitExit(10_000));
+            assertEquals("process " + zeek.pid() + " has exited", watch.endMessage());
+        }
+    }
+}
