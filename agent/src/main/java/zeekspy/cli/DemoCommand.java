@@ -47,8 +47,13 @@ final class DemoCommand implements Callable<Integer> {
                 "--html", out.resolve("demo.html").toString(), "--"));
         args.addAll(target);
         int code = Main.run(args.toArray(new String[0]), spec.commandLine().getOut(), spec.commandLine().getErr());
+        var err = spec.commandLine().getErr();
+        if (code == 0 && !Files.isRegularFile(out.resolve("demo.html"))) {
+            err.println("zeek-spy: the demo target gave no samples (its lines above say why)");
+            err.flush();
+            return Main.EXIT_ERROR;
+        }
         if (code == 0) {
-            var err = spec.commandLine().getErr();
             err.println("zeek-spy: open " + out.resolve("demo.html").toAbsolutePath() + " in a browser, "
                     + out.resolve("demo.jfr") + " in JDK Mission Control, or run: go tool pprof -top -lines "
                     + out.resolve("demo.pb.gz"));

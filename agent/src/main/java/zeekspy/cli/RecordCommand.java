@@ -132,10 +132,14 @@ public final class RecordCommand implements Callable<Integer> {
         try {
             if (!command.isEmpty()) {
                 child = SpawnedProcess.start(command);
-                if (mode == Sampler.Mode.BLOCKING) {
-                    seized = PtraceSession.seize(child);
+                try {
+                    if (mode == Sampler.Mode.BLOCKING) {
+                        seized = PtraceSession.seize(child);
+                    }
+                    processes.add(ZeekProcess.open(child.pid(), layoutOptions.resolverOptions()));
+                } catch (RuntimeException e) {
+                    throw endedEarly(child, e);
                 }
-                processes.add(ZeekProcess.open(child.pid(), layoutOptions.resolverOptions()));
             } else {
                 for (int pid : all ? allZeeks() : pids) {
                     processes.add(ZeekProcess.open(pid, layoutOptions.resolverOptions()));
@@ -156,6 +160,17 @@ public final class RecordCommand implements Callable<Integer> {
         } finally {
             processes.forEach(ZeekProcess::close);
         }
+    }
+
+    /**
+     * {@code e} as it is, or, when the command {@code record --} started has already ended (a
+     * Zeek that stopped at a script error, say), one line that says so with its exit code.
+     */
+    private Exception endedEarly(SpawnedProcess child, RuntimeException e) {
+        if (ProcFs.exists(child.pid()) && !ProcFs.isZombie(child.pid())) {
+            return e;
+        }
+        return new IOException(command.get(0) + " ended before zeek-spy could read it (exit code " + child.waitFor() + ")", e);
     }
 
     private int record(List<ZeekProcess> processes, Sampler.Options options, PtraceSession seized, Path jfrFile,
@@ -230,11 +245,29 @@ public final class RecordCommand implements Callable<Integer> {
                         + ": 'zeek-spy recover " + repository.dir() + "' writes it");
                 return Main.EXIT_ERROR;
             }
-            List<Path> converted = convert(jfrFile);
+            // Converted before the summary, which lists the files, but a failed conversion is
+            // reported after it: why sampling ended must not be lost behind it.
+            List<Path> converted = List.of();
+            Exception conversionFailure = null;
+            boolean noSamples = session.sampleCount(true) == 0;
+            if (!noSamples) {
+                try {
+                    converted = convert(jfrFile);
+                } catch (IOException | zeekspy.convert.ConversionException e) {
+                    conversionFailure = e;
+                }
+            }
             if (!quiet) {
                 summary(err, session, jfrFile, converted, started);
             } else {
                 session.failures().forEach(f -> err.println("zeek-spy: " + f));
+            }
+            if (noSamples && (pprof != null || html != null || collapsed != null)) {
+                err.println("zeek-spy: no samples were taken, so there is nothing to convert: no "
+                        + String.join(", ", conversionNames()) + " written");
+            }
+            if (conversionFailure != null) {
+                throw conversionFailure;
             }
             if (lowSpace != null) {
                 err.printf("zeek-spy: disk full writing %s: %s, so recording stopped after %.1f s;"
@@ -370,6 +403,16 @@ public final class RecordCommand implements Callable<Integer> {
             throw new IllegalStateException("no Zeek process is running (no process whose executable is named zeek)");
         }
         return found;
+    }
+
+    private List<String> conversionNames() {
+        List<String> names = new ArrayList<>();
+        for (Path p : new Path[] {pprof, html, collapsed}) {
+            if (p != null) {
+                names.add(p.toString());
+            }
+        }
+        return names;
     }
 
     private List<Path> convert(Path jfrFile) throws IOException, zeekspy.convert.ConversionException {
