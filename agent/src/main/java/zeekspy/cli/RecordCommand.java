@@ -25,6 +25,7 @@ import zeekspy.convert.OutputFormat;
 import zeekspy.jfr.JfrSampleSink;
 import zeekspy.jfr.JfrStackDepth;
 import zeekspy.jfr.ZeekRecordingSettings;
+import zeekspy.layout.LayoutException;
 import zeekspy.memory.LibC;
 import zeekspy.memory.ProcFs;
 import zeekspy.memory.ProcessAccessException;
@@ -136,7 +137,7 @@ public final class RecordCommand implements Callable<Integer> {
                     if (mode == Sampler.Mode.BLOCKING) {
                         seized = PtraceSession.seize(child);
                     }
-                    processes.add(ZeekProcess.open(child.pid(), layoutOptions.resolverOptions()));
+                    processes.add(openStarted(child));
                 } catch (RuntimeException e) {
                     throw endedEarly(child, e);
                 }
@@ -159,6 +160,37 @@ public final class RecordCommand implements Callable<Integer> {
             throw e;
         } finally {
             processes.forEach(ZeekProcess::close);
+        }
+    }
+
+    /**
+     * The Zeek that {@code record --} started. A wrapper ({@code sh -c 'exec zeek ...'}, {@code env},
+     * {@code nice}) may not have executed Zeek yet: while the process is not Zeek, this waits up to
+     * two seconds for its next program.
+     */
+    private ZeekProcess openStarted(SpawnedProcess child) throws IOException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            String program = programOf(child.pid());
+            try {
+                return ZeekProcess.open(child.pid(), layoutOptions.resolverOptions());
+            } catch (LayoutException notZeek) {
+                while (program != null && program.equals(programOf(child.pid())) && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+                if (program == null || program.equals(programOf(child.pid()))) {
+                    throw notZeek;
+                }
+            }
+        }
+    }
+
+    /** The executable of {@code pid}, or null when it is gone or a zombie. */
+    private static String programOf(int pid) {
+        try {
+            return ProcFs.isZombie(pid) ? null : ProcFs.exeTarget(pid);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

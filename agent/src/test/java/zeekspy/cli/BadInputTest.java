@@ -234,10 +234,6 @@ class BadInputTest {
                 "record", "--", "/nonexistent/zeek");
         c.add("command to start is not executable", 1, msg("cannot start ", v("PROGRAM", dir.resolve("script.sh")), ": Permission denied"),
                 "record", "--", dir.resolve("script.sh").toString());
-        // A Zeek that ends in its argument parsing, long before zeek-spy has read its symbols.
-        c.add("command to start ends at once (a Zeek script error, say)", 1, msg(v("PROGRAM", zeekExe), " ended before zeek-spy could read it",
-                " (exit code ", v("N", "2"), ")"), "record", "--nonblocking", "--jfr", dir.resolve("early.jfr").toString(), "--",
-                zeekExe.toString(), "--run", "0");
         c.skippable("--all with no Zeek running", 1, msg("no Zeek process is running (no process whose executable is named zeek)"),
                 ProcFs.findByExeName("zeek").isEmpty() ? null : "a process named zeek runs here", "record", "--all");
         c.skippable("a process another tracer holds (debugger, other zeek-spy)", 1, msg("process ", v("PID", tracedPid()),

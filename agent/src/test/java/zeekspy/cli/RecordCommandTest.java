@@ -68,6 +68,18 @@ class RecordCommandTest {
         }
     }
 
+    /** {@code record -- sh -c '...; exec zeek ...'}: the wrapper executes Zeek after zeek-spy has seized it. */
+    @Test
+    void aCommandThatExecutesZeekLaterIsFollowedToIt(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("wrapped.jfr");
+        String zeek = MiniZeek.binary("gcc", "8.0", "").toString();
+        Cli.Result r = Cli.run("record", "--duration", "2", "--rate", "200", "--jfr", jfr.toString(), "--",
+                "sh", "-c", "sleep 0.5; exec \"$0\" --run 4 >/dev/null", zeek);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("duration reached"), r.err());
+        assertTrue(Recordings.samples(jfr).size() > 100, r.err());
+    }
+
     @Test
     void theJdkJfrToolAndJmcReadTheRecording(@TempDir Path dir) throws Exception {
         Path jfr = dir.resolve("tool.jfr");

@@ -49,7 +49,9 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code stopTimeout} (the main thread may sleep uninterruptibly, state D).
  *   <li>Exec. A new program (PTRACE_EVENT_EXEC, or the main thread replaced by an exec in
  *       another thread) detaches the session and ends it with {@link Result#EXECED}:
- *       addresses learned from the old program are meaningless.
+ *       addresses learned from the old program are meaningless. Except for a child zeek-spy
+ *       started, until its first pause: there an exec is a wrapper ({@code sh -c 'exec zeek
+ *       ...'}, {@code env}, {@code nice}) becoming the program to sample, and the tracee goes on.
  * </ul>
  *
  * <p>After a detach from a process that is not a child of this JVM, the watcher thread stays
@@ -114,6 +116,8 @@ public final class PtraceSession implements AutoCloseable {
     private volatile State state = State.SEIZING;
     private volatile Result pauseResult;
     private boolean listenOnResume;
+    /** A child started by zeek-spy that has not been paused yet: its execs are its command starting. */
+    private boolean starting;
     private int resumeSignal;
     private long pauseStart;
     private long stopSeen;
@@ -159,6 +163,7 @@ public final class PtraceSession implements AutoCloseable {
     /** Attaches to a child started by {@link SpawnedProcess}, which this session then reaps. */
     public static PtraceSession seize(SpawnedProcess child) {
         PtraceSession session = seizeUnchecked(child.pid(), DEFAULT_STOP_TIMEOUT);
+        session.starting = true;
         child.tracedBy(session);
         return session;
     }
@@ -581,8 +586,18 @@ public final class PtraceSession implements AutoCloseable {
         int event = WaitStatus.event(st);
         int signal = WaitStatus.stopSignal(st);
         if (event == LibC.PTRACE_EVENT_EXEC) {
+            if (starting) {
+                // The command becoming its program: let it go on, then stop it afresh.
+                if (LibC.ptrace(LibC.PTRACE_CONT, pid, 0, 0) < 0) {
+                    return vanished(LibC.errno());
+                }
+                eventStops++;
+                state = State.RUNNING; // the trap consumed a pending PTRACE_INTERRUPT
+                return takeStop();
+            }
             return execed();
         }
+        starting = false;
         stopSeen = System.nanoTime();
         state = State.PAUSED;
         listenOnResume = event == LibC.PTRACE_EVENT_STOP && WaitStatus.isJobControlStop(signal);
@@ -638,7 +653,7 @@ public final class PtraceSession implements AutoCloseable {
             }
             int event = WaitStatus.event(st);
             int signal = WaitStatus.stopSignal(st);
-            if (event == LibC.PTRACE_EVENT_EXEC) {
+            if (event == LibC.PTRACE_EVENT_EXEC && !starting) {
                 execed();
                 return true;
             }

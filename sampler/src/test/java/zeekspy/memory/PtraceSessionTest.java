@@ -382,6 +382,28 @@ class PtraceSessionTest {
         }
     }
 
+    /**
+     * A command zeek-spy starts may be a wrapper that executes Zeek later ({@code sh -c '...; exec
+     * zeek'}): until its first pause the session lets its execs go; after that an exec is a new
+     * program and ends the session, as for any other process.
+     */
+    @Test
+    void aStartedCommandMayExecuteItsProgramBeforeTheFirstPauseButNotAfter() throws Exception {
+        String zeek = zeekspy.testing.MiniZeek.binary("gcc", "8.0", "").toRealPath().toString();
+        SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c",
+                "sleep 0.3; exec \"$0\" --run 30 --crash exec --crash-after 2 >/dev/null", zeek));
+        try (PtraceSession session = PtraceSession.seize(child)) {
+            waitUntil(() -> ProcFs.exeTarget(child.pid()).equals(zeek), "sh executed the inferior");
+            assertEquals(PtraceSession.Result.STOPPED, session.pause(() -> {}), "the wrapper's exec let go");
+            assertTrue(session.eventStops() >= 1, "the exec was reported: " + session.eventStops());
+            assertEquals(PtraceSession.Result.EXECED, waitForEnd(session), "the inferior's own exec, after the first pause");
+            assertTrue(session.endMessage().startsWith("process " + child.pid() + " executed a new program"), session.endMessage());
+        } finally {
+            child.signal(LibC.SIGKILL);
+            child.waitFor();
+        }
+    }
+
     @Test
     void spawnedChildIsTracedAndReaped() throws Exception {
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" sleep >/dev/null", Helper.binary().toString()),
