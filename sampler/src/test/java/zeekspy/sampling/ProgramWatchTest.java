@@ -3,10 +3,11 @@ package zeekspy.sampling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import zeekspy.layout.LayoutResolver;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
@@ -27,34 +28,24 @@ class ProgramWatchTest {
         }
     }
 
-    @ParameterizedTest(name = "by stat: {0}")
-    @ValueSource(booleans = {false, true})
-    void seesAnExecOfTheSameProgram(boolean byStat) throws Exception {
-        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "60", "--crash", "exec",
-                "--crash-after", "3");
+    @ParameterizedTest(name = "{0}, by stat: {1}")
+    @CsvSource({"exec, false", "exec, true", "exit, false", "exit, true"})
+    void seesTheProgramEnd(String crash, boolean byStat) throws Exception {
+        Path binary = MiniZeek.binary("gcc", "8.0", "");
+        try (RunningInferior zeek = RunningInferior.start(binary, "--run", "60", "--crash", crash, "--crash-after", "3");
              ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE);
              ProgramWatch watch = watch(process, byStat)) {
             for (int i = 0; i < 1000; i++) {
                 assertTrue(watch.sameProgram(), "the program it was opened on");
             }
-            waitUntil(() -> !watch.sameProgram(), "the exec seen");
-            assertTrue(zeek.alive(), "the same process runs on");
-            assertEquals("process " + zeek.pid() + " executed a new program (" + MiniZeek.binary("gcc", "8.0", "").toRealPath() + ")",
-                    watch.endMessage());
-        }
-    }
-
-    @ParameterizedTest(name = "by stat: {0}")
-    @ValueSource(booleans = {false, true})
-    void seesTheExit(boolean byStat) throws Exception {
-        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "60", "--crash", "exit",
-                "--crash-after", "3");
-             ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE);
-             ProgramWatch watch = watch(process, byStat)) {
-            assertTrue(watch.sameProgram(), "the program it was opened on");
-            waitUntil(() -> !watch.sameProgram(), "the exit seen");
-            assertTrue(zeek.awaitExit(10_000));
-            assertEquals("process " + zeek.pid() + " has exited", watch.endMessage());
+            waitUntil(() -> !watch.sameProgram(), "the " + crash + " seen");
+            if (crash.equals("exec")) {
+                assertTrue(zeek.alive(), "the same process runs on");
+                assertEquals("process " + zeek.pid() + " executed a new program (" + binary.toRealPath() + ")", watch.endMessage());
+            } else {
+                assertTrue(zeek.awaitExit(10_000));
+                assertEquals("process " + zeek.pid() + " has exited", watch.endMessage());
+            }
         }
     }
 }
