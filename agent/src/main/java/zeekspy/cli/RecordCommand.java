@@ -199,7 +199,7 @@ public final class RecordCommand implements Callable<Integer> {
      * Zeek that stopped at a script error, say), one line that says so with its exit code.
      */
     private Exception endedEarly(SpawnedProcess child, RuntimeException e) {
-        if (ProcFs.exists(child.pid()) && !ProcFs.isZombie(child.pid())) {
+        if (programOf(child.pid()) != null) {
             return e;
         }
         return new IOException(command.get(0) + " ended before zeek-spy could read it (exit code " + child.waitFor() + ")", e);
@@ -294,9 +294,9 @@ public final class RecordCommand implements Callable<Integer> {
             } else {
                 session.failures().forEach(f -> err.println("zeek-spy: " + f));
             }
-            if (noSamples && (pprof != null || html != null || collapsed != null)) {
+            if (noSamples && !conversions().isEmpty()) {
                 err.println("zeek-spy: no samples were taken, so there is nothing to convert: no "
-                        + String.join(", ", conversionNames()) + " written");
+                        + conversions().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + " written");
             }
             if (conversionFailure != null) {
                 throw conversionFailure;
@@ -413,6 +413,13 @@ public final class RecordCommand implements Callable<Integer> {
 
     private List<Path> outputs(Path jfrFile) {
         List<Path> out = new ArrayList<>(List.of(jfrFile));
+        out.addAll(conversions());
+        return out;
+    }
+
+    /** The converted outputs asked for: --pprof, --html, --collapsed. */
+    private List<Path> conversions() {
+        List<Path> out = new ArrayList<>();
         for (Path p : new Path[] {pprof, html, collapsed}) {
             if (p != null) {
                 out.add(p);
@@ -437,22 +444,9 @@ public final class RecordCommand implements Callable<Integer> {
         return found;
     }
 
-    private List<String> conversionNames() {
-        List<String> names = new ArrayList<>();
-        for (Path p : new Path[] {pprof, html, collapsed}) {
-            if (p != null) {
-                names.add(p.toString());
-            }
-        }
-        return names;
-    }
-
     private List<Path> convert(Path jfrFile) throws IOException, zeekspy.convert.ConversionException {
         List<Path> written = new ArrayList<>();
-        for (Path out : new Path[] {pprof, html, collapsed}) {
-            if (out == null) {
-                continue;
-            }
+        for (Path out : conversions()) {
             OutputFormat format = out == html ? OutputFormat.HTML : out == collapsed ? OutputFormat.COLLAPSED
                     : OutputFormat.fromFileName(out);
             ConvertOptions o = ConvertOptions.defaults().withFormat(format).withIdle(idle);

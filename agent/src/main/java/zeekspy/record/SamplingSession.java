@@ -1,7 +1,7 @@
 package zeekspy.record;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -27,8 +27,8 @@ public final class SamplingSession {
     private final List<AutoCloseable> statistics = new ArrayList<>();
     private final FunctionTally tally = new FunctionTally();
     private final CountDownLatch ended;
-    private final List<String> endReasons = new ArrayList<>();
-    private final Map<Integer, String> endReasonByPid = new HashMap<>();
+    /** Why each sampler ended, by pid, in the order they ended; also the lock of the failures. */
+    private final Map<Integer, String> endReasons = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
 
     /**
@@ -57,8 +57,7 @@ public final class SamplingSession {
                     failed = true;
                 }
                 synchronized (endReasons) {
-                    endReasons.add(reason);
-                    endReasonByPid.put(p.pid(), reason);
+                    endReasons.put(p.pid(), reason);
                     if (failed) {
                         failures.add(reason);
                     }
@@ -137,14 +136,14 @@ public final class SamplingSession {
     /** Why the samplers ended, one line each. */
     public List<String> endReasons() {
         synchronized (endReasons) {
-            return List.copyOf(endReasons);
+            return List.copyOf(endReasons.values());
         }
     }
 
     /** Why the sampler of process {@code pid} ended, or null while it runs. */
     public String endReason(int pid) {
         synchronized (endReasons) {
-            return endReasonByPid.get(pid);
+            return endReasons.get(pid);
         }
     }
 

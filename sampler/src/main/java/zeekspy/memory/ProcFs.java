@@ -1,5 +1,6 @@
 package zeekspy.memory;
 
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -182,6 +183,20 @@ public final class ProcFs {
         String[] fields = text.substring(close + 2).trim().split(" ");
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15
         return new ThreadStat(fields[0].charAt(0), Long.parseLong(fields[11]), Long.parseLong(fields[12]));
+    }
+
+    /**
+     * Where the state letter is in {@code length} bytes of a stat line read into native memory at
+     * {@code line}, or -1 if they do not reach it: after "pid (comm) ", where comm may hold ')'
+     * itself, so after the last ')'. For callers that keep the file open and pread it.
+     */
+    public static int stateOffset(Pointer line, long length) {
+        for (int i = (int) length - 1; i >= 0; i--) {
+            if (line.getByte(i) == ')') {
+                return i + 2 < length ? i + 2 : -1;
+            }
+        }
+        return -1;
     }
 
     /** State letter of the main thread: R, S, D, T, t, Z, ... */

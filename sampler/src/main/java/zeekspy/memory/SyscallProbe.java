@@ -113,14 +113,8 @@ public final class SyscallProbe implements AutoCloseable {
             return false;
         }
         // The registers buffer is free when ptrace has not filled it.
-        long n = LibC.pread(statFd, address, STAT_SIZE, 0);
-        // "pid (comm) S ...": the state follows the last ')' (comm may hold one itself)
-        for (int i = (int) n - 1; i > 0; i--) {
-            if (buffer.getByte(i) == ')') {
-                return i + 2 < n && buffer.getByte(i + 2) == 'S';
-            }
-        }
-        return false;
+        int state = ProcFs.stateOffset(buffer, LibC.pread(statFd, address, STAT_SIZE, 0));
+        return state >= 0 && buffer.getByte(state) == 'S';
     }
 
     /**

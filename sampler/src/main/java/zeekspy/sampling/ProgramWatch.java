@@ -90,17 +90,14 @@ final class ProgramWatch implements AutoCloseable {
     /** Reads {@link #STAT_FIELDS} into {@code values}; false if the process is gone or a zombie. */
     private boolean readStat(long[] values) {
         long n = LibC.pread(fd, Pointer.nativeValue(buffer), STAT_SIZE, 0);
-        int close = -1;
-        for (int i = (int) n - 1; i >= 0 && close < 0; i--) {
-            close = buffer.getByte(i) == ')' ? i : -1; // comm, in parentheses, may hold ')' itself
-        }
-        if (close < 0 || close + 2 >= n || buffer.getByte(close + 2) == 'Z') {
+        int state = ProcFs.stateOffset(buffer, n);
+        if (state < 0 || buffer.getByte(state) == 'Z') {
             return false;
         }
-        int field = 3; // the state, after "pid (comm) "
+        int field = 3; // the state is field 3
         int next = 0;
         long value = 0;
-        for (int i = close + 2; i < n && next < STAT_FIELDS.length; i++) {
+        for (int i = state; i < n && next < STAT_FIELDS.length; i++) {
             byte b = buffer.getByte(i);
             if (b == ' ' || b == '\n') {
                 if (field == STAT_FIELDS[next]) {
