@@ -63,6 +63,12 @@ public final class LibC {
     /** ptrace(2); {@code addr} and {@code data} are passed as raw machine words. */
     public static native long ptrace(long request, int pid, long addr, long data);
 
+    /** sched_getaffinity(2) into a cpu_set_t of {@code mask.length} words; tid 0 is the calling thread. */
+    public static native int sched_getaffinity(int tid, long cpusetsize, long[] mask);
+
+    /** sched_setaffinity(2) from a cpu_set_t of {@code mask.length} words; tid 0 is the calling thread. */
+    public static native int sched_setaffinity(int tid, long cpusetsize, long[] mask);
+
     /** waitpid(2); {@code status[0]} receives the wait status. */
     public static native int waitpid(int pid, int[] status, int options);
 

@@ -20,8 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * them; so neither thread polls. Memory may be read from any thread with
  * {@link ProcessVmMemory}; {@link #pause(Runnable)} runs the reads on the tracer thread, which
  * keeps thread hand-offs out of the pause. A sampling loop can run on the tracer thread itself
- * with {@link #drive}, so that a pause needs no hand-off at all. The watcher, woken by the stop
- * of a pause, sleeps until the pause is over and does not disturb the tracer.
+ * with {@link #drive}, so that a pause needs no hand-off at all. While it does, the watcher
+ * rests and the loop's sleeps look at the tracee's stops themselves, at least every 10 ms:
+ * a waitid wakes at every stop, the pauses' own included, and two wake-ups of the watcher per
+ * sample cost more CPU than the sample (BENCHMARKS.md, recording).
  *
  * <p>Attaching uses PTRACE_SEIZE with only PTRACE_O_TRACEEXEC, so the tracee runs on unchanged
  * and keeps running if zeek-spy dies, even by SIGKILL (the kernel then detaches it).
@@ -30,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Signals. While traced, each signal for the main thread stops it (signal-delivery-stop)
  *       until the tracer lets it go on. Every such stop is resumed with exactly its signal,
  *       once: between pauses as soon as the watcher sees it (two thread wake-ups, typically
- *       0.1 to 0.3 ms), and when a pause finds the tracee in such a stop, the pause uses that
- *       stop and the resume delivers the signal. No signal is lost nor doubled by the session, even
+ *       0.1 to 0.3 ms; while {@link #drive driving}, at the loop's next pause or within 10 ms),
+ *       and when a pause finds the tracee in such a stop, the pause uses that stop and the
+ *       resume delivers the signal. No signal is lost nor doubled by the session, even
  *       when zeek-spy is killed while it holds one: the tracer only looks at stops (waitid
  *       WNOWAIT) and never consumes them with waitpid, which would clear the signal a stop holds
  *       (the kernel then delivers only what the resume request names); unconsumed, the kernel
@@ -99,6 +102,8 @@ public final class PtraceSession implements AutoCloseable {
     private static final long SPIN_NANOS = 50_000;
     private static final long MAX_PARK_NANOS = 100_000;
     private static final long VANISH_TIMEOUT_NANOS = 2_000_000_000L;
+    /** While driving, the longest a stop between pauses waits for the tracer (a signal for the tracee, say). */
+    private static final long EVENT_CHECK_NANOS = 10_000_000;
 
     private final int pid;
     private final long stopTimeoutNanos;
@@ -111,6 +116,8 @@ public final class PtraceSession implements AutoCloseable {
     private volatile boolean closing;
     /** Set while the tracer is taking or holding a pause: a stop the watcher sees then is the pause's. */
     private volatile boolean pausing;
+    /** Set while a loop runs in {@link #drive}: its sleeps look at the tracee's stops, the watcher rests. */
+    private volatile boolean driving;
 
     // Written on the tracer thread only.
     private volatile State state = State.SEIZING;
@@ -258,7 +265,13 @@ public final class PtraceSession implements AutoCloseable {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException("drive called on the tracer thread");
         }
-        return onTracer(loop);
+        driving = true;
+        try {
+            return onTracer(loop, 1000); // the caller waits for the whole run: wake it rarely
+        } finally {
+            driving = false;
+            LockSupport.unpark(watcher);
+        }
     }
 
     /**
@@ -272,20 +285,27 @@ public final class PtraceSession implements AutoCloseable {
         }
         while (true) {
             long left = deadline - System.nanoTime();
+            boolean toDeadline = left <= EVENT_CHECK_NANOS;
             Runnable task;
             try {
-                task = left > 0 ? tasks.poll(left, TimeUnit.NANOSECONDS) : tasks.poll();
+                task = left > 0 ? tasks.poll(toDeadline ? left : EVENT_CHECK_NANOS, TimeUnit.NANOSECONDS) : tasks.poll();
             } catch (InterruptedException e) {
                 return; // close(): let the loop see that the session is over
             }
-            if (task == null) {
-                if (left <= 0) {
-                    return;
-                }
-            } else if (task == WAKE_UP) {
+            if (task == WAKE_UP) {
                 return;
-            } else {
+            }
+            if (task != null) {
                 task.run();
+                continue;
+            }
+            if (left <= 0 || !toDeadline) {
+                // The watcher rests while driving: look at the tracee's stops here. A sleep to its
+                // deadline skips the look, since the loop's next pause takes a pending stop as its own.
+                handleEvents();
+            }
+            if (left <= 0 || toDeadline) {
+                return;
             }
         }
     }
@@ -418,6 +438,11 @@ public final class PtraceSession implements AutoCloseable {
             if (state == State.ENDED || closing) {
                 return;
             }
+            if (driving) {
+                // The loop's sleeps look at the stops; resting here spares a wake-up at every pause's stop.
+                awaitDriveEnd();
+                continue;
+            }
             if (errno == 0 && pausing && siginfoInt(siginfo, SI_CODE) == CLD_TRAPPED) {
                 // The stop of a pause (or one a pause takes as its own): the tracer owns it until
                 // the resume, which also takes away its report; then look again.
@@ -449,6 +474,12 @@ public final class PtraceSession implements AutoCloseable {
     private void awaitPauseEnd() {
         while (pausing && state != State.ENDED && !closing) {
             LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private void awaitDriveEnd() {
+        while (driving && state != State.ENDED && !closing) {
+            LockSupport.park(this);
         }
     }
 
@@ -494,6 +525,11 @@ public final class PtraceSession implements AutoCloseable {
 
     /** Runs {@code work} on the tracer thread (directly when called there) and returns its result. */
     <T> T onTracer(Callable<T> work) {
+        return onTracer(work, 100);
+    }
+
+    /** Like {@link #onTracer(Callable)}, checking every {@code checkMillis} that the tracer thread is still there. */
+    private <T> T onTracer(Callable<T> work, long checkMillis) {
         if (Thread.currentThread() == thread) {
             try {
                 return work.call();
@@ -512,7 +548,7 @@ public final class PtraceSession implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return task.get(100, TimeUnit.MILLISECONDS);
+                    return task.get(checkMillis, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     if (!thread.isAlive() && !task.isDone()) {
                         throw new IllegalStateException("ptrace thread of process " + pid + " is gone");
@@ -551,7 +587,7 @@ public final class PtraceSession implements AutoCloseable {
         Result result = takeStop();
         if (!result.stopped()) {
             pausing = false;
-            LockSupport.unpark(watcher);
+            wakeWatcher();
         }
         return result;
     }
@@ -617,11 +653,18 @@ public final class PtraceSession implements AutoCloseable {
         int errno = LibC.errno();
         state = State.RUNNING;
         pausing = false;
-        LockSupport.unpark(watcher); // if it waits in awaitPauseEnd
+        wakeWatcher();
         if (result < 0) {
             vanished(errno);
         } else if (resumeSignal != 0) {
             forwardedSignals++;
+        }
+    }
+
+    /** Ends the watcher's wait in awaitPauseEnd; not while driving, where the watcher rests until the drive ends. */
+    private void wakeWatcher() {
+        if (!driving) {
+            LockSupport.unpark(watcher);
         }
     }
 

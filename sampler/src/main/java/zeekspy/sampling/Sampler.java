@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import zeekspy.memory.CpuFollower;
 import zeekspy.memory.ProcessGoneException;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SyscallProbe;
@@ -79,6 +80,8 @@ public final class Sampler {
     private String endReason;
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
+    /** Blocking mode: keeps the tracer thread on Zeek's CPU once the warm-up is over. */
+    private CpuFollower follower;
     private StackReader warmUpReader;
     private int warmUpReadsLeft = WARM_UP_READS;
     private long warmUpSyscalls;
@@ -157,8 +160,10 @@ public final class Sampler {
     }
 
     private String loop() {
-        try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid())) {
+        try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid());
+             CpuFollower onZeeksCpu = session == null ? null : CpuFollower.forCurrentThread(process.pid())) {
             syscallProbe = probe;
+            follower = onZeeksCpu;
             syscallsBefore = process.memory().syscalls();
             return tick();
         } catch (ProcessGoneException e) {
@@ -204,8 +209,11 @@ public final class Sampler {
             if (due >= end) {
                 return ended("duration reached");
             }
-            if (warmUpReadsLeft > 0 && due - System.nanoTime() > 2 * WARM_UP_MARGIN_NANOS) {
+            long now = System.nanoTime();
+            if (warmUpReadsLeft > 0 && due - now > 2 * WARM_UP_MARGIN_NANOS) {
                 warmUp(due - WARM_UP_MARGIN_NANOS);
+            } else if (follower != null && !warmUpAhead()) {
+                follower.follow(now); // not before: the warm-up's reads would take Zeek's CPU
             }
             if (!waitUntil(due) || stopRequested) {
                 return ended("stopped");
@@ -225,6 +233,11 @@ public final class Sampler {
         }
     }
 
+    /** Whether later ticks may still have warm-up reads to do: only at periods that leave room for them. */
+    private boolean warmUpAhead() {
+        return warmUpReadsLeft > 0 && options.periodNanos() > 2 * WARM_UP_MARGIN_NANOS;
+    }
+
     private String ended(String reason) {
         endReason = reason;
         statistics.syscalls(process.memory().syscalls() - syscallsBefore - warmUpSyscalls);
@@ -239,12 +252,16 @@ public final class Sampler {
     private boolean waitUntil(long due) {
         long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS ? 0 : SPIN_NANOS;
         PtraceSession tracer = session;
+        boolean served = false;
         while (!stopRequested) {
-            if (tracer != null) {
-                // Serves the tracee's signals meanwhile, and at least once a tick when late.
-                tracer.sleepUntil(due - spin);
-            }
             long left = due - System.nanoTime();
+            if (tracer != null && (left > spin || !served)) {
+                // Serves the tracee's signals meanwhile, and at least once a tick when late; not
+                // again while spinning, where each call would look at the tracee's stops.
+                tracer.sleepUntil(due - spin);
+                served = true;
+                left = due - System.nanoTime();
+            }
             if (left <= 0) {
                 return true;
             }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +140,7 @@ class PtraceSessionTest {
             }
             assertEquals(5_000, stopped);
 
-            // Between ticks far apart, a signal is forwarded at once, not at the next tick.
+            // Between ticks far apart, a signal is forwarded within 10 ms, not at the next tick.
             long usr1 = helper.readLong(memory, "usr1");
             long[] forwardedAfterMillis = {-1};
             long slept = session.drive(() -> {
@@ -164,6 +167,49 @@ class PtraceSessionTest {
             assertEquals(signals + 1, counts.get("usr1"), "signals counted by the helper");
             assertEquals(signals + 1, session.forwardedSignals());
         }
+    }
+
+    @Test
+    void theWatcherRestsWhileALoopDrives() throws Exception {
+        try (Helper helper = Helper.start("spin"); PtraceSession session = PtraceSession.seize(helper.pid)) {
+            int pauses = 1000;
+            long before = watcherWakeUps();
+            int stopped = session.drive(() -> {
+                int n = 0;
+                for (int i = 0; i < pauses; i++) {
+                    if (session.pause(() -> { }) == PtraceSession.Result.STOPPED) {
+                        n++;
+                    }
+                    session.sleepUntil(System.nanoTime() + 100_000);
+                }
+                return n;
+            });
+            long wakeUps = watcherWakeUps() - before;
+            assertEquals(pauses, stopped);
+            // Outside a drive the watcher wakes twice a pause: at its stop and after its resume.
+            assertTrue(wakeUps < 20, "the watcher woke " + wakeUps + " times in " + pauses + " pauses");
+        }
+    }
+
+    /** Voluntary context switches of this JVM's zeek-spy-watch threads, the sessions' watchers. */
+    private static long watcherWakeUps() throws IOException {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).trim().equals("zeek-spy-watch")) {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")) {
+                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
     }
 
     @Test
