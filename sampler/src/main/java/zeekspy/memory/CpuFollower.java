@@ -13,11 +13,16 @@ package zeekspy.memory;
  * would only add migrations. The follower looks at Zeek's affinity once per {@link #CHECK_NANOS}.
  *
  * <p>Where the calling thread may not run on that CPU (a cpuset, its own affinity mask), it
- * stays where it was allowed to run.
+ * stays where it was allowed to run. Where its timer comes late on Zeek's busy CPU (seen on a
+ * virtual machine at 1 kHz: wake-ups only at the scheduler tick, every 4 ms), the loop reports
+ * its late ticks ({@link #tick(boolean)}) and the follower lets go for good.
  */
 public final class CpuFollower implements AutoCloseable {
     /** How often the traced thread's affinity is looked up. */
     static final long CHECK_NANOS = 1_000_000_000L;
+    /** Ticks judged together, and how many of them may come late before the follower lets go. */
+    static final int WINDOW_TICKS = 100;
+    static final int LATE_TICKS_ALLOWED = 10;
     /** Words of a cpu_set_t as glibc defines it: 1024 CPUs. */
     private static final int MASK_WORDS = 16;
 
@@ -27,6 +32,9 @@ public final class CpuFollower implements AutoCloseable {
     private final long[] pin = new long[MASK_WORDS];
     private int pinnedCpu = -1;
     private long nextCheck;
+    private int windowTicks;
+    private int windowLate;
+    private boolean gaveUp;
 
     private CpuFollower(int tid, long[] own) {
         this.tid = tid;
@@ -45,7 +53,7 @@ public final class CpuFollower implements AutoCloseable {
      * pinned to, or -1.
      */
     public int follow(long now) {
-        if (own == null || now - nextCheck < 0) {
+        if (own == null || gaveUp || now - nextCheck < 0) {
             return pinnedCpu;
         }
         nextCheck = now + CHECK_NANOS;
@@ -58,6 +66,7 @@ public final class CpuFollower implements AutoCloseable {
             pin[cpu / 64] = 1L << cpu;
             if (LibC.sched_setaffinity(0, MASK_WORDS * 8L, pin) == 0) {
                 pinnedCpu = cpu;
+                setSlice(SHORT_SLICE_NANOS);
             }
         } else {
             close(); // Zeek no longer pinned, or pinned where this thread may not go
@@ -65,9 +74,50 @@ public final class CpuFollower implements AutoCloseable {
         return pinnedCpu;
     }
 
+    /**
+     * Reports a tick of the calling thread's loop while pinned: whether it came late. Too many late
+     * ticks in a window end the following for good.
+     */
+    public void tick(boolean late) {
+        if (pinnedCpu < 0) {
+            return;
+        }
+        windowTicks++;
+        windowLate += late ? 1 : 0;
+        if (windowTicks == WINDOW_TICKS) {
+            if (windowLate > LATE_TICKS_ALLOWED) {
+                gaveUp = true;
+                close();
+            }
+            windowTicks = 0;
+            windowLate = 0;
+        }
+    }
+
+    /** Whether late ticks made it let go for good. */
+    public boolean gaveUp() {
+        return gaveUp;
+    }
+
     /** The CPU the calling thread is pinned to, or -1. */
     public int pinnedCpu() {
         return pinnedCpu;
+    }
+
+    /**
+     * Linux's shortest time slice, 0.1 ms: since Linux 6.12 a waking thread with a shorter slice
+     * than the running one takes the CPU at once (EEVDF's PREEMPT_SHORT), so a tick is not kept
+     * waiting for the rest of Zeek's slice, up to 3 ms. Earlier kernels refuse it or ignore it.
+     */
+    static final long SHORT_SLICE_NANOS = 100_000;
+
+    /** sched_setattr for the calling thread: SCHED_OTHER, its nice value kept, {@code slice} (0: the default). */
+    private static void setSlice(long slice) {
+        java.nio.ByteBuffer attr = java.nio.ByteBuffer.allocate(56).order(java.nio.ByteOrder.nativeOrder());
+        attr.putInt(0, 56); // size; policy 0 SCHED_OTHER, flags 0
+        attr.putInt(16, LibC.getpriority(0, 0)); // sched_nice
+        attr.putLong(24, slice); // sched_runtime
+        LibC.syscall(LibC.SYS_SCHED_SETATTR, 0, attr.array(), 0);
     }
 
     /** The one CPU in {@code mask}, or -1 if it has none or several. */
@@ -89,6 +139,7 @@ public final class CpuFollower implements AutoCloseable {
     public void close() {
         if (pinnedCpu >= 0 && LibC.sched_setaffinity(0, MASK_WORDS * 8L, own) == 0) {
             pinnedCpu = -1;
+            setSlice(0);
         }
     }
 }

@@ -86,9 +86,17 @@ public final class Sampler {
     private int warmUpReadsLeft = WARM_UP_READS;
     private long warmUpSyscalls;
 
-    // Result of the sample being taken, written inside the pause.
+    // The sample being taken, written inside the pause.
     private StackError sampleError;
     private SampleKind sampleKind;
+    private long sampleDue;
+    private long sampleStart;
+    private boolean passedOn;
+    private final Runnable readStopped = this::readStopped;
+    private final Runnable readAndPassOn = () -> {
+        readStopped();
+        passOn();
+    };
 
     public Sampler(ZeekProcess process, Options options, SampleSink sink) {
         this.process = process;
@@ -219,6 +227,9 @@ public final class Sampler {
                 return ended("stopped");
             }
             long late = System.nanoTime() - due;
+            if (follower != null) {
+                follower.tick(late > period / 4);
+            }
             if (late >= period) {
                 long missed = late / period;
                 statistics.missed(missed);
@@ -250,7 +261,8 @@ public final class Sampler {
      * the tracee meanwhile.
      */
     private boolean waitUntil(long due) {
-        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS ? 0 : SPIN_NANOS;
+        // No spinning on Zeek's CPU: there it would take Zeek's time.
+        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS || onZeeksCpu() ? 0 : SPIN_NANOS;
         PtraceSession tracer = session;
         boolean served = false;
         while (!stopRequested) {
@@ -279,9 +291,14 @@ public final class Sampler {
     /** Takes one sample; returns why the process is gone, or null. */
     private String sampleOnce(long due) {
         long t0 = System.nanoTime();
+        sampleDue = due;
+        sampleStart = t0;
+        passedOn = false;
         try {
             if (session != null) {
-                PtraceSession.Result r = session.pause(this::readStopped);
+                // On Zeek's CPU the sample is passed on before the resume: the resumed Zeek would
+                // take the CPU at once and keep the rest of this tick waiting for its time slice.
+                PtraceSession.Result r = session.pause(onZeeksCpu() ? readAndPassOn : readStopped);
                 if (r.ended()) {
                     return session.endMessage();
                 }
@@ -302,12 +319,25 @@ public final class Sampler {
         } catch (ProcessGoneException e) {
             return e.getMessage();
         }
-        statistics.sampleTime(System.nanoTime() - t0);
+        if (!passedOn) {
+            passOn();
+        }
+        return null;
+    }
+
+    /** Counts the sample just read and gives it to the sink. */
+    private void passOn() {
+        passedOn = true;
+        statistics.sampleTime(System.nanoTime() - sampleStart);
         statistics.sample(sampleKind, sampleError);
         List<ScriptFrame> stack = sampleKind == SampleKind.SCRIPT ? List.copyOf(frames) : List.of();
-        sink.accept(new Sample(process.pid(), due, sampleKind, stack, reader.lastDepth(), reader.lastTruncated(),
+        sink.accept(new Sample(process.pid(), sampleDue, sampleKind, stack, reader.lastDepth(), reader.lastTruncated(),
                 sampleError == null ? null : sampleError.description()));
-        return null;
+    }
+
+    /** Whether the tracer thread shares Zeek's CPU (see {@link CpuFollower}). */
+    private boolean onZeeksCpu() {
+        return follower != null && follower.pinnedCpu() >= 0;
     }
 
     /** Inside a pause, on the tracer thread: Zeek's main thread is stopped. */

@@ -2,6 +2,7 @@ package zeekspy.memory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.Callable;
@@ -57,6 +58,31 @@ class CpuFollowerTest {
                 CpuFollower follower = CpuFollower.forCurrentThread(helper.pid);
                 assertEquals(-1, follower.follow(System.nanoTime()));
                 assertArrayEquals(single(first), mask(0));
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void lateTicksWhilePinnedMakeItLetGoForGood() throws Exception {
+        long[] all = mask(0);
+        int last = 63 - Long.numberOfLeadingZeros(all[0]);
+        try (Helper helper = Helper.start("spin")) {
+            setAffinity(helper.pid, single(last));
+            onNewThread(() -> {
+                CpuFollower follower = CpuFollower.forCurrentThread(helper.pid);
+                long now = System.nanoTime();
+                assertEquals(last, follower.follow(now));
+                for (int i = 0; i < CpuFollower.WINDOW_TICKS; i++) {
+                    follower.tick(i < CpuFollower.LATE_TICKS_ALLOWED); // as many late ticks as allowed
+                }
+                assertEquals(last, follower.pinnedCpu(), "still pinned");
+                for (int i = 0; i < CpuFollower.WINDOW_TICKS; i++) {
+                    follower.tick(i <= CpuFollower.LATE_TICKS_ALLOWED); // one more
+                }
+                assertTrue(follower.gaveUp());
+                assertArrayEquals(all, mask(0), "this thread's affinity, given back");
+                assertEquals(-1, follower.follow(now + 10 * CpuFollower.CHECK_NANOS), "for good");
                 return null;
             });
         }

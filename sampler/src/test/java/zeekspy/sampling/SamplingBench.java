@@ -32,10 +32,12 @@ public final class SamplingBench {
             ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
 
     public static void main(String[] args) throws Exception {
-        String family = args.length > 0 ? args[0] : "8.0";
+        String family = args.length > 0 && !args[0].startsWith("--") ? args[0] : "8.0";
         Path bin = MiniZeek.binary("gcc", family, "");
         System.out.println("### Sampling (mini-zeek " + family + ", `--workload deep --depth 9`: 10 script frames, a BiF on top 10% of the time)\n");
-        slowdown(bin);
+        if (!List.of(args).contains("--rows-only")) {
+            slowdown(bin);
+        }
         try (RunningInferior zeek = RunningInferior.start(bin, "--run", "600", "--workload", "deep", "--depth", "9");
              ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE)) {
             System.out.println("| mode | rate | samples | missed ticks | pause p50 | pause p99 | sample time p50 | sample time p99 | syscalls/sample | zeek-spy CPU (% of a core) |");
