@@ -9,7 +9,6 @@ import zeekspy.jfr.JfrSampleSink;
 import zeekspy.jfr.JfrStackDepth;
 import zeekspy.jfr.ZeekRecordingSettings;
 import zeekspy.layout.LayoutResolver;
-import zeekspy.memory.LibC;
 import zeekspy.sampling.Sampler;
 import zeekspy.sampling.ZeekProcess;
 import zeekspy.testing.MiniZeek;
@@ -33,14 +32,7 @@ public final class RecordBench {
              ZeekProcess process = ZeekProcess.open(zeek.pid(), new LayoutResolver.Options(null, null, List.of()))) {
             baseline(os);
             // JIT warm-up at 1 kHz first: at 100 Hz the compilers would still be busy in the window.
-            // The last two rows pin Zeek to one CPU, as zeekctl's pin_cpus does; the tracer follows it there.
-            double[] rates = {1000, 100, 1000, 100, 1000};
-            for (int row = 0; row < rates.length; row++) {
-                double rate = rates[row];
-                boolean pinned = row >= 3;
-                if (row == 3) {
-                    pinToLastCpu(zeek.pid());
-                }
+            for (double rate : new double[] {1000, 100, 1000}) {
                 Path file = Files.createTempFile("record-bench", ".jfr");
                 try (Recording recording = new Recording(ZeekRecordingSettings.configuration())) {
                     recording.setToDisk(true);
@@ -64,8 +56,7 @@ public final class RecordBench {
                     session.stop();
                     recording.stop();
                     long total = session.samplers().get(0).statistics().snapshot().samples();
-                    System.out.printf("| %.0f Hz%s | %d | %.2f%% | %.1f MB | %.1f | %s |%n", rate,
-                            warm ? pinned ? ", Zeek pinned" : "" : " (JIT warm-up)", samples,
+                    System.out.printf("| %.0f Hz%s | %d | %.2f%% | %.1f MB | %.1f | %s |%n", rate, warm ? "" : " (JIT warm-up)", samples,
                             100 * cpu, heap / 1e6, (double) Files.size(file) / total, busiest);
                     warm = true;
                 } finally {
@@ -74,18 +65,6 @@ public final class RecordBench {
             }
         }
         System.out.println();
-    }
-
-    private static void pinToLastCpu(int pid) {
-        long[] cpus = new long[16];
-        if (LibC.sched_getaffinity(0, cpus.length * 8L, cpus) != 0) {
-            throw new IllegalStateException("sched_getaffinity failed");
-        }
-        long[] last = new long[16];
-        last[0] = Long.highestOneBit(cpus[0]);
-        if (LibC.sched_setaffinity(pid, last.length * 8L, last) != 0) {
-            throw new IllegalStateException("sched_setaffinity failed: " + LibC.errno());
-        }
     }
 
     /** The same JVM with a recording running but no sampling: what JFR and the JVM cost alone. */

@@ -63,21 +63,6 @@ public final class LibC {
     /** ptrace(2); {@code addr} and {@code data} are passed as raw machine words. */
     public static native long ptrace(long request, int pid, long addr, long data);
 
-    /** sched_getaffinity(2) into a cpu_set_t of {@code mask.length} words; tid 0 is the calling thread. */
-    public static native int sched_getaffinity(int tid, long cpusetsize, long[] mask);
-
-    /** sched_setaffinity(2) from a cpu_set_t of {@code mask.length} words; tid 0 is the calling thread. */
-    public static native int sched_setaffinity(int tid, long cpusetsize, long[] mask);
-
-    /** syscall(2) with the arguments of sched_setattr(2), which glibc before 2.41 does not wrap. */
-    public static native long syscall(long number, int tid, byte[] attr, int flags);
-
-    /** The x86-64 number of sched_setattr. */
-    public static final long SYS_SCHED_SETATTR = 314;
-
-    /** getpriority(2): the nice value of thread {@code tid} (0: the caller) for {@code which} 0, PRIO_PROCESS. */
-    public static native int getpriority(int which, int who);
-
     /** waitpid(2); {@code status[0]} receives the wait status. */
     public static native int waitpid(int pid, int[] status, int options);
 

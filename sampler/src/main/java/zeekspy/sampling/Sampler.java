@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import zeekspy.memory.CpuFollower;
 import zeekspy.memory.ProcessGoneException;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SyscallProbe;
@@ -80,23 +79,13 @@ public final class Sampler {
     private String endReason;
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
-    /** Blocking mode: keeps the tracer thread on Zeek's CPU once the warm-up is over. */
-    private CpuFollower follower;
     private StackReader warmUpReader;
     private int warmUpReadsLeft = WARM_UP_READS;
     private long warmUpSyscalls;
 
-    // The sample being taken, written inside the pause.
+    // Result of the sample being taken, written inside the pause.
     private StackError sampleError;
     private SampleKind sampleKind;
-    private long sampleDue;
-    private long sampleStart;
-    private boolean passedOn;
-    private final Runnable readStopped = this::readStopped;
-    private final Runnable readAndPassOn = () -> {
-        readStopped();
-        passOn();
-    };
 
     public Sampler(ZeekProcess process, Options options, SampleSink sink) {
         this.process = process;
@@ -168,10 +157,8 @@ public final class Sampler {
     }
 
     private String loop() {
-        try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid());
-             CpuFollower onZeeksCpu = session == null ? null : CpuFollower.forCurrentThread(process.pid())) {
+        try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid())) {
             syscallProbe = probe;
-            follower = onZeeksCpu;
             syscallsBefore = process.memory().syscalls();
             return tick();
         } catch (ProcessGoneException e) {
@@ -217,19 +204,13 @@ public final class Sampler {
             if (due >= end) {
                 return ended("duration reached");
             }
-            long now = System.nanoTime();
-            if (warmUpReadsLeft > 0 && due - now > 2 * WARM_UP_MARGIN_NANOS) {
+            if (warmUpReadsLeft > 0 && due - System.nanoTime() > 2 * WARM_UP_MARGIN_NANOS) {
                 warmUp(due - WARM_UP_MARGIN_NANOS);
-            } else if (follower != null && !warmUpAhead()) {
-                follower.follow(now); // not before: the warm-up's reads would take Zeek's CPU
             }
             if (!waitUntil(due) || stopRequested) {
                 return ended("stopped");
             }
             long late = System.nanoTime() - due;
-            if (follower != null) {
-                follower.tick(late > period / 4);
-            }
             if (late >= period) {
                 long missed = late / period;
                 statistics.missed(missed);
@@ -244,11 +225,6 @@ public final class Sampler {
         }
     }
 
-    /** Whether later ticks may still have warm-up reads to do: only at periods that leave room for them. */
-    private boolean warmUpAhead() {
-        return warmUpReadsLeft > 0 && options.periodNanos() > 2 * WARM_UP_MARGIN_NANOS;
-    }
-
     private String ended(String reason) {
         endReason = reason;
         statistics.syscalls(process.memory().syscalls() - syscallsBefore - warmUpSyscalls);
@@ -261,8 +237,7 @@ public final class Sampler {
      * the tracee meanwhile.
      */
     private boolean waitUntil(long due) {
-        // No spinning on Zeek's CPU: there it would take Zeek's time.
-        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS || onZeeksCpu() ? 0 : SPIN_NANOS;
+        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS ? 0 : SPIN_NANOS;
         PtraceSession tracer = session;
         boolean served = false;
         while (!stopRequested) {
@@ -291,14 +266,9 @@ public final class Sampler {
     /** Takes one sample; returns why the process is gone, or null. */
     private String sampleOnce(long due) {
         long t0 = System.nanoTime();
-        sampleDue = due;
-        sampleStart = t0;
-        passedOn = false;
         try {
             if (session != null) {
-                // On Zeek's CPU the sample is passed on before the resume: the resumed Zeek would
-                // take the CPU at once and keep the rest of this tick waiting for its time slice.
-                PtraceSession.Result r = session.pause(onZeeksCpu() ? readAndPassOn : readStopped);
+                PtraceSession.Result r = session.pause(this::readStopped);
                 if (r.ended()) {
                     return session.endMessage();
                 }
@@ -319,25 +289,12 @@ public final class Sampler {
         } catch (ProcessGoneException e) {
             return e.getMessage();
         }
-        if (!passedOn) {
-            passOn();
-        }
-        return null;
-    }
-
-    /** Counts the sample just read and gives it to the sink. */
-    private void passOn() {
-        passedOn = true;
-        statistics.sampleTime(System.nanoTime() - sampleStart);
+        statistics.sampleTime(System.nanoTime() - t0);
         statistics.sample(sampleKind, sampleError);
         List<ScriptFrame> stack = sampleKind == SampleKind.SCRIPT ? List.copyOf(frames) : List.of();
-        sink.accept(new Sample(process.pid(), sampleDue, sampleKind, stack, reader.lastDepth(), reader.lastTruncated(),
+        sink.accept(new Sample(process.pid(), due, sampleKind, stack, reader.lastDepth(), reader.lastTruncated(),
                 sampleError == null ? null : sampleError.description()));
-    }
-
-    /** Whether the tracer thread shares Zeek's CPU (see {@link CpuFollower}). */
-    private boolean onZeeksCpu() {
-        return follower != null && follower.pinnedCpu() >= 0;
+        return null;
     }
 
     /** Inside a pause, on the tracer thread: Zeek's main thread is stopped. */

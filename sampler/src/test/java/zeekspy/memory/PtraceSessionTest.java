@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import zeekspy.testing.JvmThreads;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PtraceSessionTest {
@@ -193,23 +192,7 @@ class PtraceSessionTest {
 
     /** Voluntary context switches of this JVM's zeek-spy-watch threads, the sessions' watchers. */
     private static long watcherWakeUps() throws IOException {
-        long sum = 0;
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (Files.readString(task.resolve("comm")).trim().equals("zeek-spy-watch")) {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:")) {
-                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        return sum;
+        return JvmThreads.status("zeek-spy-watch", "voluntary_ctxt_switches").stream().mapToLong(Long::parseLong).sum();
     }
 
     @Test

@@ -3,20 +3,15 @@ package zeekspy.sampling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import zeekspy.layout.LayoutResolver;
-import zeekspy.memory.LibC;
 import zeekspy.testing.GroundTruth;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
@@ -135,63 +130,5 @@ class SampledRunTest {
             assertEquals(sent, truth.signals(), "signals counted by the inferior");
             assertTrue(samples.get() > 500, samples + " samples taken meanwhile");
         }
-    }
-
-    @Test
-    void aBlockingSamplerRunsItsTracerOnThePinnedZeeksCpuAndKeepsItsRate() throws Exception {
-        long[] all = new long[16];
-        assertEquals(0, LibC.sched_getaffinity(0, 128, all));
-        int last = 63 - Long.numberOfLeadingZeros(all[0]);
-        long[] one = new long[16];
-        one[0] = 1L << last;
-        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "30");
-             ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE)) {
-            assertEquals(0, LibC.sched_setaffinity(zeek.pid(), 128, one), "pin the inferior");
-            AtomicLong samples = new AtomicLong();
-            Sampler sampler = new Sampler(process, new Sampler.Options(100, Duration.ofSeconds(20), Sampler.Mode.BLOCKING, 256),
-                    s -> samples.incrementAndGet());
-            Thread sampling = new Thread(sampler::run);
-            sampling.start();
-            try {
-                String allowed = null;
-                for (int i = 0; i < 100 && !String.valueOf(last).equals(allowed); i++) {
-                    Thread.sleep(50);
-                    allowed = tracerCpusAllowed();
-                }
-                assertEquals(String.valueOf(last), allowed, "the tracer thread's Cpus_allowed_list");
-            } finally {
-                sampler.stop();
-                sampling.join();
-            }
-            assertTrue(samples.get() > 0, samples + " samples");
-
-            // At 1 kHz, where a tracer on the busy CPU may wake late (this machine's), the rate holds:
-            // the tracer stays on Zeek's CPU only where its ticks come on time.
-            Sampler fast = new Sampler(process, new Sampler.Options(1000, Duration.ofSeconds(3), Sampler.Mode.BLOCKING, 256), s -> { });
-            fast.run();
-            SamplerStatistics.Snapshot st = fast.statistics().snapshot();
-            assertTrue(st.missedTicks() < (st.samples() + st.missedTicks()) / 10,
-                    st.missedTicks() + " of " + (st.samples() + st.missedTicks()) + " ticks missed");
-        }
-    }
-
-    /** Cpus_allowed_list of this JVM's zeek-spy-ptrace thread, or null while there is none. */
-    private static String tracerCpusAllowed() throws IOException {
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (Files.readString(task.resolve("comm")).trim().equals("zeek-spy-ptrace")) {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("Cpus_allowed_list:")) {
-                                return line.substring(line.indexOf(':') + 1).trim();
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        return null;
     }
 }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import zeekspy.layout.LayoutCache;
 import zeekspy.layout.LayoutResolver;
-import zeekspy.memory.LibC;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SpawnedProcess;
 import zeekspy.stack.ScriptFrame;
@@ -26,32 +25,23 @@ public final class SamplingBench {
     private static final int ROUNDS = 9;
     /** About 2.6 s of work: long enough that a run is mostly steady state, not the sampler's start and warm-up. */
     private static final int ITERATIONS = 600;
-    /** Where a pinned inferior runs: the last CPU this JVM may use (zeekctl's pin_cpus pins workers likewise). */
-    private static final int PIN_CPU = lastAllowedCpu();
     private static final com.sun.management.OperatingSystemMXBean OS =
             ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
 
     public static void main(String[] args) throws Exception {
-        String family = args.length > 0 && !args[0].startsWith("--") ? args[0] : "8.0";
+        String family = args.length > 0 ? args[0] : "8.0";
         Path bin = MiniZeek.binary("gcc", family, "");
         System.out.println("### Sampling (mini-zeek " + family + ", `--workload deep --depth 9`: 10 script frames, a BiF on top 10% of the time)\n");
-        if (!List.of(args).contains("--rows-only")) {
-            slowdown(bin);
-        }
+        slowdown(bin);
         try (RunningInferior zeek = RunningInferior.start(bin, "--run", "600", "--workload", "deep", "--depth", "9");
              ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE)) {
             System.out.println("| mode | rate | samples | missed ticks | pause p50 | pause p99 | sample time p50 | sample time p99 | syscalls/sample | zeek-spy CPU (% of a core) |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (Sampler.Mode mode : Sampler.Mode.values()) {
                 for (double rate : new double[] {100, 1000}) {
-                    row(process, mode.name().toLowerCase(), mode, rate, Duration.ofSeconds(5));
+                    row(process, mode, rate, Duration.ofSeconds(5));
                 }
             }
-            pin(zeek.pid(), new long[] {1L << PIN_CPU});
-            for (double rate : new double[] {100, 1000}) {
-                row(process, "blocking, Zeek pinned", Sampler.Mode.BLOCKING, rate, Duration.ofSeconds(5));
-            }
-            pin(zeek.pid(), allowedCpus());
             System.out.println();
             for (Sampler.Mode mode : Sampler.Mode.values()) {
                 System.out.println("- highest " + mode.name().toLowerCase() + " rate without missed ticks (of 1k, 2k, 5k, 10k, 20k Hz, 2 s each): "
@@ -61,7 +51,7 @@ public final class SamplingBench {
         }
     }
 
-    private static void row(ZeekProcess process, String label, Sampler.Mode mode, double rate, Duration d) {
+    private static void row(ZeekProcess process, Sampler.Mode mode, double rate, Duration d) {
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         Sampler s = new Sampler(process, new Sampler.Options(rate, d, mode, 256), sample -> { });
@@ -70,7 +60,7 @@ public final class SamplingBench {
         double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
         SamplerStatistics.Snapshot st = s.statistics().snapshot();
         double perSample = (double) st.syscalls() / Math.max(1, st.samples());
-        System.out.printf("| %s | %.0f Hz | %d | %d | %s | %s | %s | %s | %.1f | %.2f%% |%n", label, rate,
+        System.out.printf("| %s | %.0f Hz | %d | %d | %s | %s | %s | %s | %.1f | %.2f%% |%n", mode.name().toLowerCase(), rate,
                 st.samples(), st.missedTicks(), us(mode == Sampler.Mode.BLOCKING ? st.pauseP50() : 0),
                 us(mode == Sampler.Mode.BLOCKING ? st.pauseP99() : 0), us(st.sampleTimeP50()), us(st.sampleTimeP99()),
                 perSample, 100 * cpu / wall);
@@ -111,54 +101,45 @@ public final class SamplingBench {
     /**
      * The inferior's own time for a fixed amount of work, unprofiled and profiled, in interleaved
      * rounds; the slowdown is the median of each round's ratio to its unprofiled run, which
-     * cancels the machine's slow drifts. Each comes free and pinned to one CPU (where the tracer
-     * follows it). The layout comes from a cache, as after a first run.
+     * cancels the machine's slow drifts. The layout comes from a cache, as after a first run.
      */
     private static void slowdown(Path bin) throws Exception {
         double[] rates = {0, 100, 1000};
-        boolean[] pinnings = {false, true};
         LayoutResolver.Options cached = NO_CACHE.withCache(new LayoutCache(Files.createTempDirectory("zeek-spy-bench")));
-        workSeconds(bin, 1000, false, cached); // warms this JVM and fills the cache
-        int n = rates.length * pinnings.length;
+        workSeconds(bin, 1000, cached); // warms this JVM and fills the cache
         List<List<Double>> times = new ArrayList<>();
         List<List<Double>> ratios = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rates.length; i++) {
             times.add(new ArrayList<>());
             ratios.add(new ArrayList<>());
         }
         for (int round = 0; round < ROUNDS; round++) {
-            for (int p = 0; p < pinnings.length; p++) {
-                double base = 0;
-                for (int r = 0; r < rates.length; r++) {
-                    double t = workSeconds(bin, rates[r], pinnings[p], cached);
-                    base = r == 0 ? t : base;
-                    times.get(p * rates.length + r).add(t);
-                    ratios.get(p * rates.length + r).add(t / base);
-                }
+            double base = 0;
+            for (int i = 0; i < rates.length; i++) {
+                double t = workSeconds(bin, rates[i], cached);
+                base = i == 0 ? t : base;
+                times.get(i).add(t);
+                ratios.get(i).add(t / base);
             }
         }
         System.out.println("| inferior workload (`--iterations " + ITERATIONS + "`, its own work time, " + ROUNDS
                 + " interleaved rounds) | median | slowdown (median of the rounds' ratios) | ratios' quartiles |");
         System.out.println("|---|---|---|---|");
-        for (int p = 0; p < pinnings.length; p++) {
-            for (int r = 0; r < rates.length; r++) {
-                List<Double> ratio = ratios.get(p * rates.length + r);
-                String what = rates[r] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[r]);
-                System.out.printf("| %s%s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n", what,
-                        pinnings[p] ? ", Zeek pinned to CPU " + PIN_CPU : "", quantile(times.get(p * rates.length + r), 0.5),
-                        100 * (quantile(ratio, 0.5) - 1), 100 * (quantile(ratio, 0.25) - 1), 100 * (quantile(ratio, 0.75) - 1));
-            }
+        for (int i = 0; i < rates.length; i++) {
+            List<Double> r = ratios.get(i);
+            System.out.printf("| %s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n",
+                    rates[i] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[i]), quantile(times.get(i), 0.5),
+                    100 * (quantile(r, 0.5) - 1), 100 * (quantile(r, 0.25) - 1), 100 * (quantile(r, 0.75) - 1));
         }
         System.out.println();
     }
 
     /** The work time the inferior reports ({@code work-elapsed}), sampled at {@code rate} (0: not sampled). */
-    private static double workSeconds(Path bin, double rate, boolean pinned, LayoutResolver.Options layouts) throws Exception {
+    private static double workSeconds(Path bin, double rate, LayoutResolver.Options layouts) throws Exception {
         // Started by posix_spawn so that it can be traced from the first instruction.
         Path out = Files.createTempFile("zeek-spy-bench", ".out");
-        String taskset = pinned ? "taskset -c " + PIN_CPU + " " : "";
-        SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec " + taskset + "\"$0\" --iterations " + ITERATIONS
-                + " --workload deep --depth 9 >\"$1\"", bin.toString(), out.toString()));
+        SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" --iterations " + ITERATIONS + " --workload deep"
+                + " --depth 9 >\"$1\"", bin.toString(), out.toString()));
         Thread sampling = null;
         if (rate > 0) {
             waitForExec(child.pid(), bin); // the shell's exec would end a session begun before it
@@ -179,25 +160,6 @@ public final class SamplingBench {
                 .orElseThrow(() -> new IllegalStateException("the inferior printed no work-elapsed line"));
         Files.delete(out);
         return Long.parseLong(elapsed.substring(elapsed.indexOf('\t') + 1).trim()) / 1e9;
-    }
-
-    private static long[] allowedCpus() {
-        long[] mask = new long[16];
-        if (LibC.sched_getaffinity(0, mask.length * 8L, mask) != 0) {
-            throw new IllegalStateException("sched_getaffinity failed");
-        }
-        return mask;
-    }
-
-    private static int lastAllowedCpu() {
-        return 63 - Long.numberOfLeadingZeros(allowedCpus()[0]);
-    }
-
-    private static void pin(int pid, long[] mask) {
-        long[] cpuSet = Arrays.copyOf(mask, 16);
-        if (LibC.sched_setaffinity(pid, cpuSet.length * 8L, cpuSet) != 0) {
-            throw new IllegalStateException("sched_setaffinity failed: " + LibC.errno());
-        }
     }
 
     private static void waitForExec(int pid, Path bin) throws InterruptedException {
