@@ -16,7 +16,7 @@ run() { # module main-class args...
 }
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), $(java -version 2>&1 | head -1); load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)"
 echo
-case $what in sampling|all) run sampler zeekspy.sampling.SamplingBench ;; esac
+case $what in sampling|all) run sampler zeekspy.sampling.SamplingBench; run sampler zeekspy.sampling.WakeUpFloor ;; esac
 case $what in memory|all) run sampler zeekspy.memory.MemoryBenchmark ;; esac
 case $what in dwarf|all) run sampler zeekspy.symbols.DwarfBench ;; esac
 case $what in jfr|all) run agent zeekspy.jfr.JfrSinkBenchmark; run agent zeekspy.record.RecordBench ;; esac
