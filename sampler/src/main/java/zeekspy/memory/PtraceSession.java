@@ -276,8 +276,9 @@ public final class PtraceSession implements AutoCloseable {
 
     /**
      * Inside {@link #drive}: waits until {@code deadline} ({@link System#nanoTime()}) or
-     * a {@link #wakeUp()}, handling the session's work as it comes; no polling. With the
-     * deadline past, it only handles the work already waiting.
+     * a {@link #wakeUp()}, handling the session's work as it comes, and the tracee's stops every
+     * 10 ms of a longer wait. With the deadline past, it handles the work already waiting and the
+     * tracee's stops once.
      */
     public void sleepUntil(long deadline) {
         if (Thread.currentThread() != thread) {
