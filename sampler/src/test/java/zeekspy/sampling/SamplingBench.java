@@ -104,9 +104,12 @@ public final class SamplingBench {
      * cancels the machine's slow drifts. The layout comes from a cache, as after a first run.
      */
     private static void slowdown(Path bin) throws Exception {
-        double[] rates = {0, 100, 1000};
+        // Unprofiled first in each round: the baseline of the round's ratios.
+        double[] rates = {0, 100, 1000, 100, 1000};
+        Sampler.Mode[] modes = {null, Sampler.Mode.BLOCKING, Sampler.Mode.BLOCKING, Sampler.Mode.NONBLOCKING, Sampler.Mode.NONBLOCKING};
         LayoutResolver.Options cached = NO_CACHE.withCache(new LayoutCache(Files.createTempDirectory("zeek-spy-bench")));
-        workSeconds(bin, 1000, cached); // warms this JVM and fills the cache
+        workSeconds(bin, Sampler.Mode.BLOCKING, 1000, cached); // warms this JVM and fills the cache
+        workSeconds(bin, Sampler.Mode.NONBLOCKING, 1000, cached);
         List<List<Double>> times = new ArrayList<>();
         List<List<Double>> ratios = new ArrayList<>();
         for (int i = 0; i < rates.length; i++) {
@@ -116,7 +119,7 @@ public final class SamplingBench {
         for (int round = 0; round < ROUNDS; round++) {
             double base = 0;
             for (int i = 0; i < rates.length; i++) {
-                double t = workSeconds(bin, rates[i], cached);
+                double t = workSeconds(bin, modes[i], rates[i], cached);
                 base = i == 0 ? t : base;
                 times.get(i).add(t);
                 ratios.get(i).add(t / base);
@@ -128,25 +131,26 @@ public final class SamplingBench {
         for (int i = 0; i < rates.length; i++) {
             List<Double> r = ratios.get(i);
             System.out.printf("| %s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n",
-                    rates[i] == 0 ? "unprofiled" : String.format("blocking %.0f Hz", rates[i]), quantile(times.get(i), 0.5),
+                    modes[i] == null ? "unprofiled" : String.format("%s %.0f Hz", modes[i].name().toLowerCase(), rates[i]),
+                    quantile(times.get(i), 0.5),
                     100 * (quantile(r, 0.5) - 1), 100 * (quantile(r, 0.25) - 1), 100 * (quantile(r, 0.75) - 1));
         }
         System.out.println();
     }
 
-    /** The work time the inferior reports ({@code work-elapsed}), sampled at {@code rate} (0: not sampled). */
-    private static double workSeconds(Path bin, double rate, LayoutResolver.Options layouts) throws Exception {
+    /** The work time the inferior reports ({@code work-elapsed}), sampled at {@code rate} ({@code mode} null: not sampled). */
+    private static double workSeconds(Path bin, Sampler.Mode mode, double rate, LayoutResolver.Options layouts) throws Exception {
         // Started by posix_spawn so that it can be traced from the first instruction.
         Path out = Files.createTempFile("zeek-spy-bench", ".out");
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" --iterations " + ITERATIONS + " --workload deep"
                 + " --depth 9 >\"$1\"", bin.toString(), out.toString()));
         Thread sampling = null;
-        if (rate > 0) {
+        if (mode != null) {
             waitForExec(child.pid(), bin); // the shell's exec would end a session begun before it
-            PtraceSession session = PtraceSession.seize(child);
+            PtraceSession session = mode == Sampler.Mode.BLOCKING ? PtraceSession.seize(child) : null;
             ZeekProcess p = ZeekProcess.open(child.pid(), layouts);
-            Sampler s = new Sampler(p, new Sampler.Options(rate, null, Sampler.Mode.BLOCKING, 256), sample -> { });
-            sampling = new Thread(() -> s.run(session));
+            Sampler s = new Sampler(p, new Sampler.Options(rate, null, mode, 256), sample -> { });
+            sampling = new Thread(session == null ? s::run : () -> s.run(session));
             sampling.start();
         }
         int code = child.waitFor();
