@@ -15,6 +15,7 @@ public final class LibC {
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int ECHILD = 10;
+    public static final int EACCES = 13;
     public static final int EFAULT = 14;
     public static final int EINVAL = 22;
 

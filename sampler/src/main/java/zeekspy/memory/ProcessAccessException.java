@@ -57,7 +57,7 @@ public class ProcessAccessException extends RuntimeException {
             return new ProcessAccessException(Reason.KERNEL_THREAD, pid, "process " + pid + " (" + ProcFs.commOrUnknown(pid)
                     + ") is a kernel thread, not Zeek");
         }
-        if (errno == LibC.EPERM || errno == 13 /* EACCES */) {
+        if (errno == LibC.EPERM || errno == LibC.EACCES) {
             int tracer = ProcFs.tracerProcess(pid);
             if (tracer > 0 && tracer != LibC.getpid()) {
                 return new ProcessAccessException(Reason.ALREADY_TRACED, pid, "process " + pid

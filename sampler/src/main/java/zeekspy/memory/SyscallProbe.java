@@ -17,7 +17,6 @@ import java.util.OptionalInt;
  */
 public final class SyscallProbe implements AutoCloseable {
     private static final int SIZE = 64; // the number comes first; the rest of the line is not needed
-    private static final int EACCES = 13;
     private static final long PTRACE_GETREGS = 12;
     /** struct user_regs_struct of x86_64: 27 registers, orig_rax the 16th. */
     private static final int REGS_SIZE = 27 * 8;
@@ -55,7 +54,7 @@ public final class SyscallProbe implements AutoCloseable {
             if (errno == LibC.ENOENT || errno == LibC.ESRCH) {
                 throw new ProcessGoneException(pid);
             }
-            if (errno == EACCES) {
+            if (errno == LibC.EACCES) {
                 return fromRegisters(pid, tid);
             }
             throw new ProcessAccessException(ProcessAccessException.Reason.PERMISSION_DENIED, pid,

@@ -23,7 +23,6 @@ import zeekspy.memory.ProcessAccessException;
  * same program with the same arguments would go unnoticed).
  */
 final class ProgramWatch implements AutoCloseable {
-    private static final int EACCES = 13;
     /** Fields of /proc/PID/stat, counted from 1 like proc(5): starttime, startstack, start_brk, arg_start, env_start. */
     private static final int[] STAT_FIELDS = {22, 28, 47, 48, 50};
     private static final int STAT_SIZE = 1024;
@@ -56,7 +55,7 @@ final class ProgramWatch implements AutoCloseable {
             return new ProgramWatch(pid, fd, address, false);
         }
         int errno = LibC.errno();
-        ProgramWatch byStat = errno == EACCES ? byStat(pid) : null;
+        ProgramWatch byStat = errno == LibC.EACCES ? byStat(pid) : null;
         if (byStat == null) {
             throw ProcessAccessException.forErrno(pid, errno);
         }
