@@ -1,12 +1,10 @@
 package zeekspy.record;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import zeekspy.testing.JvmThreads;
 
 /**
  * CPU time of every thread of this JVM, the JIT compilers and GC included (which ThreadMXBean
@@ -21,16 +19,8 @@ final class ThreadCpu {
 
     static ThreadCpu now() throws IOException {
         Map<String, Long> m = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    long nanos = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                    m.put(name + " [" + task.getFileName() + "]", nanos);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended between the listing and the read
-                }
-            }
+        for (JvmThreads.Entry t : JvmThreads.read("schedstat")) {
+            m.put(t.name() + " [" + t.tid() + "]", Long.parseLong(t.text().split(" ")[0]));
         }
         return new ThreadCpu(m);
     }
