@@ -17,6 +17,7 @@ import zeekspy.memory.ProcFs;
 import zeekspy.sampling.Sampler;
 import zeekspy.sampling.SamplerStatistics;
 import zeekspy.sampling.ZeekProcess;
+import zeekspy.testing.Await;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -50,7 +51,7 @@ class SignalsWhileSampledTest {
             Sender usr1 = new Sender(zeek.pid(), LibC.SIGUSR1, "sigusr1", counters);
             Sender term = new Sender(zeek.pid(), LibC.SIGTERM, "sigterm", counters);
             try {
-                awaitCondition(() -> samples.get() >= 100, 30_000, "sampling started");
+                Await.until(() -> samples.get() >= 100, 30_000, "sampling started");
                 long sigchldBefore = counters.read("sigchld");
                 usr1.start();
                 term.start();
@@ -61,7 +62,7 @@ class SignalsWhileSampledTest {
                 }
                 usr1.check();
                 term.check();
-                awaitCondition(() -> counters.read("sigchld") - sigchldBefore >= CHILDREN, 120_000,
+                Await.until(() -> counters.read("sigchld") - sigchldBefore >= CHILDREN, 120_000,
                         CHILDREN + " children ended while sampled");
             } finally {
                 usr1.interrupt();
@@ -138,20 +139,6 @@ class SignalsWhileSampledTest {
             if (failure != null) {
                 throw new AssertionError(failure.getMessage(), failure);
             }
-        }
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void awaitCondition(Condition c, long millis, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!c.holds()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import zeekspy.testing.Await;
 
 class ProcFsTest {
 
@@ -61,14 +62,14 @@ class ProcFsTest {
     @Test
     void readsThreadStateAndSyscall() throws Exception {
         try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin")) {
-            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "sleeping");
-            PtraceSessionTest.waitUntil(() -> {
+            Await.until(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "sleeping");
+            Await.until(() -> {
                 int syscall = ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2);
                 boolean arm = System.getProperty("os.arch").equals("aarch64");
                 return arm ? syscall == 101 || syscall == 115 : syscall == 35 || syscall == 230; // (clock_)nanosleep
             }, "in nanosleep");
-            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(spinner.pid) == 'R', "running");
-            PtraceSessionTest.waitUntil(() -> ProcFs.threadStat(spinner.pid, spinner.pid).utimeTicks() > 0, "CPU time");
+            Await.until(() -> ProcFs.mainThreadState(spinner.pid) == 'R', "running");
+            Await.until(() -> ProcFs.threadStat(spinner.pid, spinner.pid).utimeTicks() > 0, "CPU time");
             try (PtraceSession session = PtraceSession.seize(spinner.pid)) {
                 session.pause(() -> assertEquals('t', ProcFs.mainThreadState(spinner.pid)));
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import zeekspy.testing.Await;
 import zeekspy.testing.JvmThreads;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -33,7 +34,7 @@ class PtraceSessionTest {
             assertEquals(PtraceSession.Result.STOPPED, session.interrupt(), "already paused");
             session.resume();
             assertTrue(session.lastPauseNanos() >= 20_000_000L);
-            waitUntil(() -> helper.readLong(memory, "ticks") > ticks, "runs again");
+            Await.until(() -> helper.readLong(memory, "ticks") > ticks, "runs again");
             assertEquals(1, session.pauses());
             session.detach();
             assertEquals(PtraceSession.Result.DETACHED, session.endResult());
@@ -147,7 +148,7 @@ class PtraceSessionTest {
                 LibC.kill(helper.pid, LibC.SIGUSR1);
                 Thread waker = new Thread(() -> {
                     try {
-                        waitUntil(() -> helper.readLong(memory, "usr1") > usr1, "signal handled while the loop sleeps");
+                        Await.until(() -> helper.readLong(memory, "usr1") > usr1, "signal handled while the loop sleeps");
                         forwardedAfterMillis[0] = (System.nanoTime() - t0) / 1_000_000;
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -200,7 +201,7 @@ class PtraceSessionTest {
         try (Helper helper = Helper.start("spin"); PtraceSession session = PtraceSession.seize(helper.pid);
                 ProcessVmMemory memory = ProcessVmMemory.open(helper.pid)) {
             LibC.kill(helper.pid, LibC.SIGSTOP);
-            waitUntil(() -> session.pause(() -> {}) == PtraceSession.Result.GROUP_STOPPED, "group-stop seen");
+            Await.until(() -> session.pause(() -> {}) == PtraceSession.Result.GROUP_STOPPED, "group-stop seen");
             long ticks = helper.readLong(memory, "ticks");
             for (int i = 0; i < 100; i++) {
                 assertEquals(PtraceSession.Result.GROUP_STOPPED, session.interrupt());
@@ -210,20 +211,20 @@ class PtraceSessionTest {
             assertEquals(ticks, helper.readLong(memory, "ticks"), "stays stopped after pauses");
             assertEquals('t', Helper.state(helper.pid));
             LibC.kill(helper.pid, LibC.SIGCONT);
-            waitUntil(() -> helper.readLong(memory, "ticks") > ticks, "runs after SIGCONT");
+            Await.until(() -> helper.readLong(memory, "ticks") > ticks, "runs after SIGCONT");
             assertEquals(PtraceSession.Result.STOPPED, session.pause(() -> {}));
-            waitUntil(() -> helper.readLong(memory, "cont") == 1, "SIGCONT handled once");
+            Await.until(() -> helper.readLong(memory, "cont") == 1, "SIGCONT handled once");
             // stopped while detaching: stays stopped without us
             LibC.kill(helper.pid, LibC.SIGSTOP);
-            waitUntil(() -> session.pause(() -> {}) == PtraceSession.Result.GROUP_STOPPED, "group-stop seen again");
+            Await.until(() -> session.pause(() -> {}) == PtraceSession.Result.GROUP_STOPPED, "group-stop seen again");
             session.detach();
             // The detach wakes the tracee briefly before it settles back into its group-stop.
-            waitUntil(() -> Helper.state(helper.pid) == 'T', "still stopped after detach");
+            Await.until(() -> Helper.state(helper.pid) == 'T', "still stopped after detach");
             long stoppedTicks = helper.readLong(memory, "ticks");
             Thread.sleep(30);
             assertEquals(stoppedTicks, helper.readLong(memory, "ticks"));
             LibC.kill(helper.pid, LibC.SIGCONT);
-            waitUntil(() -> helper.readLong(memory, "ticks") > stoppedTicks, "runs after SIGCONT");
+            Await.until(() -> helper.readLong(memory, "ticks") > stoppedTicks, "runs after SIGCONT");
             Map<String, Long> counts = helper.finish();
             assertEquals(2, counts.get("cont"));
         }
@@ -249,7 +250,7 @@ class PtraceSessionTest {
     void exitBetweenPausesIsNoticedByTheIdleLoop() throws Exception {
         try (Helper helper = Helper.start("sleep"); PtraceSession session = PtraceSession.seize(helper.pid)) {
             helper.command("exit 3");
-            waitUntil(() -> !session.attached(), "idle loop reaps the exit");
+            Await.until(() -> !session.attached(), "idle loop reaps the exit");
             assertEquals(PtraceSession.Result.EXITED, session.endResult());
             assertEquals(3, helper.process.waitFor());
         }
@@ -276,7 +277,7 @@ class PtraceSessionTest {
             assertEquals(PtraceSession.Result.EXECED, result);
             assertEquals("process " + helper.pid + " executed a new program (/usr/bin/sleep)", session.endMessage()
                     .replace("(/bin/sleep)", "(/usr/bin/sleep)"));
-            waitUntil(() -> Helper.state(helper.pid) == 'S', "the new program runs");
+            Await.until(() -> Helper.state(helper.pid) == 'S', "the new program runs");
             assertEquals(0, ProcFs.tracerPid(helper.pid));
         }
     }
@@ -287,8 +288,8 @@ class PtraceSessionTest {
             helper.command("thread-exec");
             assertEquals(PtraceSession.Result.EXECED, waitForEnd(session));
             assertTrue(session.endMessage().startsWith("process " + helper.pid + " executed a new program ("), session.endMessage());
-            waitUntil(() -> ProcFs.exeTarget(helper.pid).endsWith("sleep"), "the new program runs");
-            waitUntil(() -> Helper.state(helper.pid) == 'S', "the new program sleeps");
+            Await.until(() -> ProcFs.exeTarget(helper.pid).endsWith("sleep"), "the new program runs");
+            Await.until(() -> Helper.state(helper.pid) == 'S', "the new program sleeps");
             assertEquals(0, ProcFs.tracerPid(helper.pid));
         }
     }
@@ -308,8 +309,8 @@ class PtraceSessionTest {
                 assertEquals(ticks, helper.readLong(memory, "ticks"));
                 tracer.destroyForcibly(); // SIGKILL
                 tracer.waitFor();
-                waitUntil(() -> ProcFs.tracerPid(helper.pid) == 0, "kernel detached");
-                waitUntil(() -> helper.readLong(memory, "ticks") > ticks, "tracee runs again");
+                Await.until(() -> ProcFs.tracerPid(helper.pid) == 0, "kernel detached");
+                Await.until(() -> helper.readLong(memory, "ticks") > ticks, "tracee runs again");
                 char state = Helper.state(helper.pid);
                 assertNotEquals('t', state);
                 assertNotEquals('T', state);
@@ -374,7 +375,7 @@ class PtraceSessionTest {
         try {
             String line = new BufferedReader(new InputStreamReader(parent.getInputStream())).readLine();
             int zombie = Integer.parseInt(line.substring("zombie=".length()));
-            waitUntil(() -> ProcFs.isZombie(zombie), "zombie");
+            Await.until(() -> ProcFs.isZombie(zombie), "zombie");
             ProcessAccessException e = assertThrows(ProcessAccessException.class, () -> PtraceSession.seize(zombie));
             assertEquals(ProcessAccessException.Reason.ZOMBIE, e.reason());
             assertEquals("process " + zombie + " is a zombie", e.getMessage());
@@ -422,7 +423,7 @@ class PtraceSessionTest {
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c",
                 "sleep 0.3; exec \"$0\" --run 30 --crash exec --crash-after 2 >/dev/null", zeek));
         try (PtraceSession session = PtraceSession.seize(child)) {
-            waitUntil(() -> ProcFs.exeTarget(child.pid()).equals(zeek), "sh executed the inferior");
+            Await.until(() -> ProcFs.exeTarget(child.pid()).equals(zeek), "sh executed the inferior");
             assertEquals(PtraceSession.Result.STOPPED, session.pause(() -> {}), "the wrapper's exec let go");
             assertTrue(session.eventStops() >= 1, "the exec was reported: " + session.eventStops());
             assertEquals(PtraceSession.Result.EXECED, waitForEnd(session), "the inferior's own exec, after the first pause");
@@ -437,7 +438,7 @@ class PtraceSessionTest {
     void spawnedChildIsTracedAndReaped() throws Exception {
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" sleep >/dev/null", Helper.binary().toString()),
                 Map.of("CLUSTER_NODE", "worker-3"));
-        waitUntil(() -> ProcFs.exeTarget(child.pid()).endsWith("zs-mem-helper"), "sh executed the helper");
+        Await.until(() -> ProcFs.exeTarget(child.pid()).endsWith("zs-mem-helper"), "sh executed the helper");
         try (PtraceSession session = PtraceSession.seize(child.pid())) {
             assertEquals(PtraceSession.Result.STOPPED, session.pause(() -> {}));
             assertEquals("worker-3", ProcFs.environ(child.pid(), "CLUSTER_NODE").orElseThrow());
@@ -452,7 +453,7 @@ class PtraceSessionTest {
         SpawnedProcess untraced = SpawnedProcess.start(List.of("sh", "-c", "exit 5"));
         assertEquals(5, untraced.waitFor());
         SpawnedProcess killed = SpawnedProcess.start(List.of("sleep", "100"));
-        waitUntil(() -> ProcFs.exeTarget(killed.pid()).endsWith("sleep") && Helper.state(killed.pid()) == 'S'
+        Await.until(() -> ProcFs.exeTarget(killed.pid()).endsWith("sleep") && Helper.state(killed.pid()) == 'S'
                 && ProcFs.currentSyscall(killed.pid(), killed.pid()).orElse(-1) != -1, "sleep sleeps (its start-up files closed)");
         try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + killed.pid() + "/fd"))) {
             assertEquals(List.of("0", "1", "2"), fds.map(p -> p.getFileName().toString()).sorted().toList(),
@@ -495,19 +496,5 @@ class PtraceSessionTest {
         }
         assertFalse(session.attached(), "session did not end");
         return session.endResult();
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void waitUntil(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(2);
-        }
     }
 }

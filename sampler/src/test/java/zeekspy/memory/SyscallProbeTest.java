@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import zeekspy.testing.Await;
 
 class SyscallProbeTest {
 
@@ -16,17 +17,17 @@ class SyscallProbeTest {
         try (Helper spinner = Helper.start("spin");
              SyscallProbe sleeping = SyscallProbe.open(sleeperPid, sleeperPid);
              SyscallProbe running = SyscallProbe.open(spinner.pid, spinner.pid)) {
-            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(sleeperPid) == 'S', "sleeping");
-            PtraceSessionTest.waitUntil(() -> sleeping.current().equals(ProcFs.currentSyscall(sleeperPid, sleeperPid)),
+            Await.until(() -> ProcFs.mainThreadState(sleeperPid) == 'S', "sleeping");
+            Await.until(() -> sleeping.current().equals(ProcFs.currentSyscall(sleeperPid, sleeperPid)),
                     "the same answer as ProcFs");
             int nanosleep = sleeping.current().orElse(-2);
             assertTrue(nanosleep == 35 || nanosleep == 230 || nanosleep == 101 || nanosleep == 115, "(clock_)nanosleep: " + nanosleep);
             for (int i = 0; i < 1000; i++) { // the same open file answers again and again
                 assertEquals(OptionalInt.of(nanosleep), sleeping.current());
             }
-            PtraceSessionTest.waitUntil(() -> running.current().isEmpty(), "a spinning thread is in no system call");
+            Await.until(() -> running.current().isEmpty(), "a spinning thread is in no system call");
             spinner.close();
-            PtraceSessionTest.waitUntil(() -> !ProcFs.exists(spinner.pid) || ProcFs.isZombie(spinner.pid), "the spinner dead");
+            Await.until(() -> !ProcFs.exists(spinner.pid) || ProcFs.isZombie(spinner.pid), "the spinner dead");
             assertEquals(OptionalInt.empty(), running.current(), "a thread that is gone");
         } finally {
             sleeper.destroyForcibly();
@@ -38,11 +39,11 @@ class SyscallProbeTest {
         try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin");
              SyscallProbe sleeping = SyscallProbe.fromRegisters(sleeper.pid, sleeper.pid);
              SyscallProbe running = SyscallProbe.fromRegisters(spinner.pid, spinner.pid)) {
-            PtraceSessionTest.waitUntil(() -> ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2) >= 0, "sleeping");
+            Await.until(() -> ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2) >= 0, "sleeping");
             // Not stopped by us: no registers, only the scheduler state.
-            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "the sleeper sleeps");
+            Await.until(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "the sleeper sleeps");
             assertEquals(OptionalInt.of(SyscallProbe.ASLEEP), sleeping.current(), "asleep in a call the probe cannot name");
-            PtraceSessionTest.waitUntil(() -> ProcFs.mainThreadState(spinner.pid) == 'R', "the spinner runs");
+            Await.until(() -> ProcFs.mainThreadState(spinner.pid) == 'R', "the spinner runs");
             int awake = 0;
             for (int i = 0; i < 100; i++) {
                 awake += running.current().isEmpty() ? 1 : 0;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import zeekspy.layout.LayoutResolver;
+import zeekspy.testing.Await;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -18,14 +18,6 @@ class ProgramWatchTest {
 
     private static ProgramWatch watch(ZeekProcess process, boolean byStat) {
         return byStat ? ProgramWatch.byStat(process.pid()) : ProgramWatch.open(process.pid(), process.callStackAddress());
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, what);
-            Thread.sleep(5);
-        }
     }
 
     @ParameterizedTest(name = "{0}, by stat: {1}")
@@ -38,7 +30,7 @@ class ProgramWatchTest {
             for (int i = 0; i < 1000; i++) {
                 assertTrue(watch.sameProgram(), "the program it was opened on");
             }
-            waitUntil(() -> !watch.sameProgram(), "the " + crash + " seen");
+            Await.until(() -> !watch.sameProgram(), 20_000, "the " + crash + " seen");
             if (crash.equals("exec")) {
                 assertTrue(zeek.alive(), "the same process runs on");
                 assertEquals("process " + zeek.pid() + " executed a new program (" + binary.toRealPath() + ")", watch.endMessage());
