@@ -10,6 +10,7 @@ import zeekspy.layout.LayoutResolver;
 import zeekspy.memory.ProcFs;
 import zeekspy.sampling.Sampler;
 import zeekspy.sampling.ZeekProcess;
+import zeekspy.testing.Await;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -20,11 +21,7 @@ class SamplingSessionTest {
         int pid = zeek.pid();
         try (ZeekProcess process = ZeekProcess.open(pid, new LayoutResolver.Options(null, null, List.of()))) {
             zeek.close(); // gone before the sampler opens it
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (ProcFs.exists(pid)) { // reaped, not a zombie
-                assertTrue(System.currentTimeMillis() < deadline, "process " + pid + " was reaped");
-                Thread.sleep(10);
-            }
+            Await.until(() -> !ProcFs.exists(pid), 10_000, "process " + pid + " was reaped"); // not a zombie
             SamplingSession session = new SamplingSession(List.of(process),
                     new Sampler.Options(100, null, Sampler.Mode.NONBLOCKING, 64), JfrSampleSink.Fields.STANDARD, null);
             session.start();
