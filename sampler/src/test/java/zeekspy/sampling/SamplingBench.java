@@ -166,10 +166,16 @@ public final class SamplingBench {
         return Long.parseLong(elapsed.substring(elapsed.indexOf('\t') + 1).trim()) / 1e9;
     }
 
+    /** Waits until the shell has executed the inferior and the kernel has mapped it: the exe link changes first. */
     private static void waitForExec(int pid, Path bin) throws InterruptedException {
-        for (int i = 0; i < 1000 && !zeekspy.memory.ProcFs.exeTarget(pid).equals(bin.toString()); i++) {
+        for (int i = 0; i < 1000 && !executed(pid, bin.toString()); i++) {
             Thread.sleep(1);
         }
+    }
+
+    private static boolean executed(int pid, String bin) {
+        return zeekspy.memory.ProcFs.exeTarget(pid).equals(bin)
+                && zeekspy.memory.ProcFs.maps(pid).stream().anyMatch(m -> m.filePath().equals(bin));
     }
 
     private static double quantile(List<Double> xs, double q) {
