@@ -40,18 +40,17 @@ import zeekspy.memory.ReadBatch;
  *
  * <h2>Cost</h2>
  * Function names and locations never change while their objects live, so they are cached by
- * address in bounded caches. A steady-state sample then takes one batched read: the vector
+ * address in bounded caches. A steady-state sample then takes two batched reads: the vector
  * headers together with the innermost entries where they were at the last sample (the vectors
- * keep their storage) and the last sample's frames (the allocator hands their addresses out
- * again). Entries that moved cost a read of their own, and so do frames the last sample did not
- * have; another read in non-blocking mode detects torn reads.
+ * keep their storage; a miss costs a third read), and the frames; a fourth in non-blocking mode
+ * detects torn reads.
  *
  * <h2>Hostile memory</h2>
  * Whatever the target's memory holds, a sample ends in a stack or a {@link StackError}, never an
  * exception (only {@link zeekspy.memory.ProcessGoneException} passes through), and its cost is
  * bounded by {@code maxDepth} alone: no pointer chain is followed, every length is checked
  * before it is used ({@value #MAX_NAME}-byte names, {@value #MAX_FILENAME}-byte file names read
- * in {@value #FILENAME_CHUNK}-byte chunks), so a sample makes at most {@code 6 + 42·maxDepth}
+ * in {@value #FILENAME_CHUNK}-byte chunks), so a sample makes at most {@code 6 + 41·maxDepth}
  * read requests. The caches have fixed slots and hold at most {@value #MAX_CACHED_CHARS}
  * characters of names before they start over, and a torn sample takes back what it cached.
  */
@@ -77,8 +76,6 @@ public final class StackReader {
     private static final int FRAME_CACHE = 1 << 14;
     /** Entries read on the guess that the stack still lives where it did (see VectorGuess). */
     private static final int GUESS_WINDOW = 64;
-    /** The deepest stack whose frames are read on the guess that they are the last sample's (see FrameGuess). */
-    private static final int FRAME_GUESS = 32;
 
     private final ProcessMemory memory;
     private final long callStackAddress;
@@ -120,10 +117,6 @@ public final class StackReader {
     private final ReadBatch headers;
     private final VectorGuess callStackGuess;
     private final VectorGuess frameStackGuess;
-    private final FrameGuess frameGuess;
-    /** Per frame of a sample: its request in {@link #headers} (a guess) or in {@link #batch}, and which of the two. */
-    private final int[] frameSlots;
-    private final boolean[] frameGuessed;
     /** std::vector is three pointers (begin, end, end of storage) in libstdc++ and libc++ alike. */
     private final int vecCapacity;
     private final ReadBatch verify = new ReadBatch(2, 64);
@@ -241,10 +234,7 @@ public final class StackReader {
         int window = Math.min(maxDepth, GUESS_WINDOW);
         callStackGuess = new VectorGuess(entrySize, window);
         frameStackGuess = new VectorGuess(8, window);
-        frameGuess = new FrameGuess(Math.min(maxDepth, FRAME_GUESS));
-        frameSlots = new int[maxDepth];
-        frameGuessed = new boolean[maxDepth];
-        headers = new ReadBatch(4 + Math.min(maxDepth, FRAME_GUESS), 48 + window * (entrySize + 8) + Math.min(maxDepth, FRAME_GUESS) * frameSpan);
+        headers = new ReadBatch(4, 48 + window * (entrySize + 8));
         vecCapacity = 24 - vecBegin - vecEnd; // the pointer that is neither begin nor end
         funcCache = new AddressCache<>(Math.max(1, FUNC_CACHE / cacheDivisor));
         objectLocations = new AddressCache<>(Math.max(1, OBJECT_LOCATION_CACHE / cacheDivisor));
@@ -369,7 +359,6 @@ public final class StackReader {
         if (fsHeader >= 0) {
             frameStackGuess.addTo(h);
         }
-        frameGuess.addTo(h, frameSpanStart, frameSpan);
         memory.read(h);
         if (!h.ok(csHeader)) {
             callStackGuess.forget();
@@ -481,10 +470,7 @@ public final class StackReader {
         return null;
     }
 
-    /**
-     * Reads function, next_stmt and call_loc of each frame, those the round of the headers read
-     * on the guess from there; false (with {@link #error}) if one fails.
-     */
+    /** Reads function, next_stmt and call_loc of each frame; false (with {@link #error}) if one fails. */
     private boolean readFrames(long[] framePointers, int count) {
         batch.clear();
         for (int i = 0; i < count; i++) {
@@ -493,13 +479,9 @@ public final class StackReader {
                 error = StackError.UNREADABLE_ENTRY;
                 return false;
             }
-            int guessed = f == 0 ? -1 : frameGuess.find(headers, f);
-            frameGuessed[i] = guessed >= 0;
-            frameSlots[i] = guessed >= 0 ? guessed : f == 0 ? -1 : batch.add(f + frameSpanStart, frameSpan);
+            batch.add(f == 0 ? 0 : f + frameSpanStart, f == 0 ? 0 : frameSpan);
         }
-        if (batch.count() > 0) {
-            memory.read(batch);
-        }
+        memory.read(batch);
         for (int i = 0; i < count; i++) {
             if (framePointers[i] == 0) {
                 frameFuncs[i] = 0;
@@ -507,17 +489,14 @@ public final class StackReader {
                 frameCallLocs[i] = 0;
                 continue;
             }
-            ReadBatch source = frameGuessed[i] ? headers : batch;
-            int slot = frameSlots[i];
-            if (slot < 0 || !source.ok(slot)) {
+            if (!batch.ok(i)) {
                 error = StackError.UNREADABLE_ENTRY;
                 return false;
             }
-            frameFuncs[i] = source.getLong(slot, frameFunction - frameSpanStart);
-            frameNext[i] = source.getLong(slot, frameNextStmt - frameSpanStart);
-            frameCallLocs[i] = frameCallLoc >= 0 ? source.getLong(slot, frameCallLoc - frameSpanStart) : 0;
+            frameFuncs[i] = batch.getLong(i, frameFunction - frameSpanStart);
+            frameNext[i] = batch.getLong(i, frameNextStmt - frameSpanStart);
+            frameCallLocs[i] = frameCallLoc >= 0 ? batch.getLong(i, frameCallLoc - frameSpanStart) : 0;
         }
-        frameGuess.remember(framePointers, count);
         return true;
     }
 

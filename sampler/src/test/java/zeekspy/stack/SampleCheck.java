@@ -20,13 +20,12 @@ import zeekspy.memory.FakeMemory;
  *
  * <h2>The bounds, per sample, for a reader of depth {@code d}</h2>
  * <ul>
- *   <li>Read requests: {@code 6 + 42·d}. Four batches (headers with the last sample's frames,
- *       entries and frame pointers, frames, re-read of the headers) of at most {@code 6 + 2·d}
- *       requests, then per entry at most
+ *   <li>Read requests: {@code 6 + 41·d}. Four batches (headers, entries and frame pointers,
+ *       frames, re-read of the headers) of at most {@code 6 + d} requests, then per entry at most
  *       one function decode (object, name, flavor, first body's statement, its location, and a
  *       file name in at most {@value StackReader#MAX_FILENAME}/{@value StackReader#FILENAME_CHUNK}
  *       = 16 chunks: 22) and one location decode (statement, location, file name: 18).</li>
- *   <li>Bytes asked for: {@code 96 + d·(entry + 8 + 3·4096 + name + 17 + 2·(8 + 4096 +
+ *   <li>Bytes asked for: {@code 96 + d·(entry + 8 + 4096 + 4096 + name + 17 + 2·(8 + 4096 +
  *       file))}, with 4096 the most any object span may be (the reader refuses larger layouts),
  *       name = {@value StackReader#MAX_NAME} and file = {@value StackReader#MAX_FILENAME}.</li>
  *   <li>Bytes allocated: {@value #ALLOCATION_PER_ENTRY} per entry plus
@@ -50,12 +49,12 @@ final class SampleCheck {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     static long maxRequests(int maxDepth) {
-        return 6 + 42L * maxDepth;
+        return 6 + 41L * maxDepth;
     }
 
     static long maxBytes(Layout layout, int maxDepth) {
         long entry = layout.offset(LayoutField.CALLINFO_SIZE);
-        return 96 + maxDepth * (entry + 8 + 3 * 4096 + StackReader.MAX_NAME + 17
+        return 96 + maxDepth * (entry + 8 + 4096 + 4096 + StackReader.MAX_NAME + 17
                 + 2L * (8 + 4096 + StackReader.MAX_FILENAME));
     }
 
