@@ -294,9 +294,10 @@ public final class RecordCommand implements Callable<Integer> {
             } else {
                 session.failures().forEach(f -> err.println("zeek-spy: " + f));
             }
-            if (noSamples && !conversions().isEmpty()) {
+            List<Path> unwritten = noSamples ? conversions() : List.of();
+            if (!unwritten.isEmpty()) {
                 err.println("zeek-spy: no samples were taken, so there is nothing to convert: no "
-                        + conversions().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + " written");
+                        + unwritten.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + " written");
             }
             if (conversionFailure != null) {
                 throw conversionFailure;
