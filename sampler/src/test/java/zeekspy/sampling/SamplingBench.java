@@ -13,6 +13,7 @@ import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SpawnedProcess;
 import zeekspy.stack.ScriptFrame;
 import zeekspy.stack.StackReader;
+import zeekspy.testing.Await;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
 
@@ -146,7 +147,8 @@ public final class SamplingBench {
                 + " --depth 9 >\"$1\"", bin.toString(), out.toString()));
         Thread sampling = null;
         if (mode != null) {
-            waitForExec(child.pid(), bin); // the shell's exec would end a session begun before it
+            // The shell's exec would end a session begun before it; the exe link changes before the kernel maps the program.
+            Await.until(() -> executed(child.pid(), bin.toString()), 1_000, "the shell executed the inferior");
             PtraceSession session = mode == Sampler.Mode.BLOCKING ? PtraceSession.seize(child) : null;
             ZeekProcess p = ZeekProcess.open(child.pid(), layouts);
             Sampler s = new Sampler(p, new Sampler.Options(rate, null, mode, 256), sample -> { });
@@ -166,13 +168,7 @@ public final class SamplingBench {
         return Long.parseLong(elapsed.substring(elapsed.indexOf('\t') + 1).trim()) / 1e9;
     }
 
-    /** Waits until the shell has executed the inferior and the kernel has mapped it: the exe link changes first. */
-    private static void waitForExec(int pid, Path bin) throws InterruptedException {
-        for (int i = 0; i < 1000 && !executed(pid, bin.toString()); i++) {
-            Thread.sleep(1);
-        }
-    }
-
+    /** Whether the process runs {@code bin}, mapped. */
     private static boolean executed(int pid, String bin) {
         return zeekspy.memory.ProcFs.exeTarget(pid).equals(bin)
                 && zeekspy.memory.ProcFs.maps(pid).stream().anyMatch(m -> m.filePath().equals(bin));
