@@ -208,8 +208,6 @@ public final class RecordCommand implements Callable<Integer> {
     private int record(List<ZeekProcess> processes, Sampler.Options options, PtraceSession seized, Path jfrFile,
                        PrintWriter err) throws Exception {
         long started = System.nanoTime();
-        // After the layouts (a DWARF scan profits from C2), before JFR and the samples (which do not).
-        CompilerDirectives.excludeC2();
         // JFR writes its chunks beside the output and flushes them about once a second: if
         // zeek-spy is killed, 'zeek-spy recover' rebuilds all but the last second from there.
         RecordingRepository repository = RecordingRepository.create(jfrFile);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import jdk.jfr.Recording;
-import zeekspy.cli.CompilerDirectives;
 import zeekspy.jfr.JfrSampleSink;
 import zeekspy.jfr.JfrStackDepth;
 import zeekspy.jfr.ZeekRecordingSettings;
@@ -17,14 +16,13 @@ import zeekspy.testing.RunningInferior;
 
 /**
  * zeek-spy's own cost while recording to JFR (not a test): CPU and heap at 100 Hz and 1 kHz,
- * and bytes per sample, sampling the inferior's depth-10 workload. The JVM runs without C2, as
- * {@code record} does ({@link CompilerDirectives}). The 100 Hz session runs in consecutive
- * windows from a JVM that has not sampled yet, so that the first minute, in which the JIT
- * compiles the sample path (its thresholds count calls), shows apart from the steady state.
- * Prints Markdown.
+ * and bytes per sample, sampling the inferior's depth-10 workload. At 100 Hz the JIT needs about
+ * a minute to compile the sample path (its thresholds count calls), so that session runs in
+ * consecutive windows from a JVM that has not sampled yet: the first minute, then the steady
+ * state. Prints Markdown.
  */
 public final class RecordBench {
-    /** Each session's consecutive measurement windows: 100 Hz from a JVM that has not sampled yet, past its JIT's first minute; then 1 kHz. */
+    /** Each session's consecutive measurement windows: 100 Hz from a JVM that has not sampled yet, until its JIT is done; then 1 kHz. */
     private static final double[] RATES = {100, 1000};
     private static final int[] WINDOWS = {5, 1};
     private static final long SETTLE_MILLIS = 5_000;
@@ -41,7 +39,6 @@ public final class RecordBench {
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "900", "--workload", "deep",
                 "--depth", "9");
              ZeekProcess process = ZeekProcess.open(zeek.pid(), new LayoutResolver.Options(null, null, List.of()))) {
-            CompilerDirectives.excludeC2(); // as record does before it starts JFR
             baseline(os);
             for (int r = 0; r < RATES.length; r++) {
                 double rate = RATES[r];
