@@ -72,9 +72,8 @@ public final class SamplingBench {
 
     /**
      * The share of ticks missed at rising rates, each sampled for 2.5 s of which the first half
-     * second is left out (a new sampler's first samples fill its caches and come late), up to
-     * the first rate that misses more than a tenth of them; and the highest rate below it that
-     * missed none.
+     * second, while a new sampler fills its caches, is left out, up to the first rate that misses
+     * more than a tenth of them; and the highest rate below it that missed none.
      */
     private static String missedAtRates(ZeekProcess process, Sampler.Mode mode) throws InterruptedException {
         List<String> shares = new ArrayList<>();
