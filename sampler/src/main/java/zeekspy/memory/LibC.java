@@ -83,6 +83,7 @@ public final class LibC {
     public static native String strerror(int errnum);
 
     public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
     public static final int O_CLOEXEC = 0x80000;
 
     /** open(2). */
@@ -90,6 +91,9 @@ public final class LibC {
 
     /** pread(2) into native memory at address {@code buf}. */
     public static native long pread(int fd, long buf, long count, long offset);
+
+    /** pwrite(2) from native memory at address {@code buf}. */
+    public static native long pwrite(int fd, long buf, long count, long offset);
 
     /** close(2). */
     public static native int close(int fd);

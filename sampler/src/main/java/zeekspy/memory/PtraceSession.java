@@ -139,6 +139,8 @@ public final class PtraceSession implements AutoCloseable {
     private volatile long timeouts;
     private volatile long forwardedSignals;
     private volatile long eventStops;
+    /** While not null, the pauses keep the tracee's CPU polling; used on the tracer thread only. */
+    private IdlePolling idlePolling;
 
     private PtraceSession(int pid, Duration stopTimeout) {
         this.pid = pid;
@@ -225,6 +227,29 @@ public final class PtraceSession implements AutoCloseable {
      */
     public Result interrupt() {
         return onTracer(this::interruptOnTracer);
+    }
+
+    /**
+     * Whether the pauses keep the CPU the tracee runs on polling rather than halted while it
+     * waits, so that the resume finds it awake (see {@link IdlePolling}); off at first. For a
+     * series of pauses: it needs root, and the first pause only looks the CPU up.
+     */
+    public void keepCpuPolling(boolean on) {
+        onTracer(() -> {
+            if (on && idlePolling == null && state != State.ENDED) {
+                idlePolling = IdlePolling.forThread(pid, pid, IdlePolling.SYSFS_CPUS);
+            } else if (!on) {
+                stopPolling();
+            }
+            return null;
+        });
+    }
+
+    private void stopPolling() {
+        if (idlePolling != null) {
+            idlePolling.close();
+            idlePolling = null;
+        }
     }
 
     /** Ends the current pause, delivering a signal it held; does nothing when not paused. */
@@ -422,6 +447,7 @@ public final class PtraceSession implements AutoCloseable {
         while ((task = tasks.poll()) != null) {
             task.run();
         }
+        stopPolling(); // a session closed without detaching (the tracee would not stop)
     }
 
     /**
@@ -587,6 +613,9 @@ public final class PtraceSession implements AutoCloseable {
         pausing = true;
         Result result = takeStop();
         if (!result.stopped()) {
+            if (idlePolling != null) {
+                idlePolling.release();
+            }
             pausing = false;
             wakeWatcher();
         }
@@ -599,6 +628,9 @@ public final class PtraceSession implements AutoCloseable {
         int found = poll();
         if (found == WAIT_NOTHING) {
             if (state != State.INTERRUPT_PENDING) {
+                if (idlePolling != null) {
+                    idlePolling.hold();
+                }
                 if (LibC.ptrace(LibC.PTRACE_INTERRUPT, pid, 0, 0) < 0) {
                     return vanished(LibC.errno());
                 }
@@ -652,6 +684,9 @@ public final class PtraceSession implements AutoCloseable {
         countPause(System.nanoTime());
         long result = LibC.ptrace(request, pid, 0, resumeSignal);
         int errno = LibC.errno();
+        if (idlePolling != null) {
+            idlePolling.release(); // the tracee is awake on its CPU already
+        }
         state = State.RUNNING;
         pausing = false;
         wakeWatcher();
@@ -874,6 +909,7 @@ public final class PtraceSession implements AutoCloseable {
         if (state == State.PAUSED) {
             countPause(System.nanoTime());
         }
+        stopPolling();
         endMessage = message;
         endResult = result;
         state = State.ENDED;
