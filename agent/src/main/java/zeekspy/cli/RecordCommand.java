@@ -78,6 +78,10 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--nonblocking", description = "Never stop Zeek; read its memory while it runs and count torn samples.")
     boolean nonblocking;
 
+    @Option(names = "--no-cpu-poll", description = "While Zeek is stopped, let its CPU halt. By default (as root) zeek-spy"
+            + " has that CPU poll for the few microseconds, through its PM QoS resume latency, so that Zeek resumes at once.")
+    boolean noCpuPoll;
+
     @Option(names = "--idle", description = "Keep idle samples (Zeek waiting for packets) in the summary and converted outputs.")
     boolean idle;
 
@@ -125,7 +129,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
         RecordingRepository.checkUnused(jfrFile);
         Sampler.Mode mode = nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING;
-        Sampler.Options options = new Sampler.Options(rate, duration, mode, maxDepth);
+        Sampler.Options options = new Sampler.Options(rate, duration, mode, maxDepth, !noCpuPoll);
 
         List<ZeekProcess> processes = new ArrayList<>();
         PtraceSession seized = null;

@@ -2,13 +2,18 @@ package zeekspy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +70,53 @@ class RecordCommandTest {
         truth.forEach((k, v) -> report.append(String.format("%s truth %.1f sampled %.1f%n", k, v, sampled.getOrDefault(k, 0.0))));
         for (Map.Entry<String, Double> e : truth.entrySet()) {
             assertEquals(e.getValue(), sampled.getOrDefault(e.getKey(), 0.0), 2.0, e.getKey() + "\n" + report);
+        }
+    }
+
+    /**
+     * By default a blocking pause holds Zeek's CPU polling (PM QoS "n/a" in sysfs, seen by
+     * reading the file while recording at 1 kHz); {@code --no-cpu-poll} never does. Needs root.
+     */
+    @Test
+    void pausesKeepZeeksCpuPollingUnlessAskedNotTo(@TempDir Path dir) throws Exception {
+        Path cpus = Path.of("/sys/devices/system/cpu");
+        int cpu = (int) Files.list(cpus).map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu[0-9]+")).count() - 1;
+        Path limit = cpus.resolve("cpu" + cpu + "/power/pm_qos_resume_latency_us");
+        assumeTrue(Files.isWritable(limit) && Files.readString(limit).strip().equals("0"), "no writable, unset " + limit);
+        try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "20")) {
+            assertEquals(0, new ProcessBuilder("taskset", "-p", "-c", Integer.toString(cpu), Integer.toString(zeek.pid()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor());
+            for (boolean poll : new boolean[] {true, false}) {
+                List<String> args = new ArrayList<>(List.of("record", "--pid", Integer.toString(zeek.pid()), "--duration", "2",
+                        "--rate", "1000", "--quiet", "--jfr", dir.resolve(poll + ".jfr").toString()));
+                if (!poll) {
+                    args.add("--no-cpu-poll");
+                }
+                AtomicInteger held = new AtomicInteger();
+                AtomicBoolean done = new AtomicBoolean();
+                Thread watcher = new Thread(() -> {
+                    while (!done.get()) {
+                        try {
+                            if (Files.readString(limit).strip().equals("n/a")) {
+                                held.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                watcher.start();
+                Cli.Result r = Cli.run(args.toArray(String[]::new));
+                done.set(true);
+                watcher.join();
+                assertEquals(0, r.exitCode(), r.err());
+                assertEquals("0", Files.readString(limit).strip(), "let go after recording");
+                if (poll) {
+                    assertTrue(held.get() > 0, "Zeek's CPU was held polling in some pauses");
+                } else {
+                    assertEquals(0, held.get(), "--no-cpu-poll");
+                }
+            }
         }
     }
 

@@ -33,8 +33,10 @@ public final class Sampler {
      * @param rate samples per second
      * @param duration how long to sample, or null until stopped
      * @param maxDepth the most stack entries read per sample
+     * @param keepCpuPolling whether blocking mode keeps Zeek's CPU polling while Zeek is stopped
+     *     ({@link PtraceSession#keepCpuPolling})
      */
-    public record Options(double rate, Duration duration, Mode mode, int maxDepth) {
+    public record Options(double rate, Duration duration, Mode mode, int maxDepth, boolean keepCpuPolling) {
         public Options {
             if (!(rate > 0 && rate <= 100_000)) {
                 throw new IllegalArgumentException("rate must be between 0 and 100000 samples/s, got " + rate);
@@ -42,6 +44,11 @@ public final class Sampler {
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("duration must be positive, got " + duration);
             }
+        }
+
+        /** Options that keep Zeek's CPU polling while it is stopped. */
+        public Options(double rate, Duration duration, Mode mode, int maxDepth) {
+            this(rate, duration, mode, maxDepth, true);
         }
 
         public long periodNanos() {
@@ -101,6 +108,7 @@ public final class Sampler {
         try {
             if (options.mode() == Mode.BLOCKING) {
                 session = PtraceSession.seize(process.pid());
+                session.keepCpuPolling(options.keepCpuPolling());
                 return session.drive(this::loop);
             }
             watch = ProgramWatch.open(process.pid(), process.callStackAddress());
@@ -120,6 +128,7 @@ public final class Sampler {
         runner = Thread.currentThread();
         session = seized;
         try {
+            session.keepCpuPolling(options.keepCpuPolling());
             return session.drive(this::loop);
         } finally {
             session.close();
