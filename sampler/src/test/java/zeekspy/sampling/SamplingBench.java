@@ -23,7 +23,7 @@ import zeekspy.testing.RunningInferior;
  */
 public final class SamplingBench {
     private static final LayoutResolver.Options NO_CACHE = new LayoutResolver.Options(null, null, List.of());
-    private static final int ROUNDS = 9;
+    private static final int ROUNDS = 12;
     /** About 2.6 s of work: long enough that a run is mostly steady state, not the sampler's start and warm-up. */
     private static final int ITERATIONS = 600;
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -124,21 +124,23 @@ public final class SamplingBench {
      */
     private static void slowdown(Path bin) throws Exception {
         // Unprofiled first in each round: the baseline of the round's ratios.
-        double[] rates = {0, 100, 1000, 100, 1000};
-        Sampler.Mode[] modes = {null, Sampler.Mode.BLOCKING, Sampler.Mode.BLOCKING, Sampler.Mode.NONBLOCKING, Sampler.Mode.NONBLOCKING};
+        List<Variant> variants = List.of(new Variant(null, 0, true),
+                new Variant(Sampler.Mode.BLOCKING, 100, true), new Variant(Sampler.Mode.BLOCKING, 1000, true),
+                new Variant(Sampler.Mode.BLOCKING, 100, false), new Variant(Sampler.Mode.BLOCKING, 1000, false),
+                new Variant(Sampler.Mode.NONBLOCKING, 100, true), new Variant(Sampler.Mode.NONBLOCKING, 1000, true));
         LayoutResolver.Options cached = NO_CACHE.withCache(new LayoutCache(Files.createTempDirectory("zeek-spy-bench")));
-        workSeconds(bin, Sampler.Mode.BLOCKING, 1000, cached); // warms this JVM and fills the cache
-        workSeconds(bin, Sampler.Mode.NONBLOCKING, 1000, cached);
+        workSeconds(bin, new Variant(Sampler.Mode.BLOCKING, 1000, true), cached); // warms this JVM and fills the cache
+        workSeconds(bin, new Variant(Sampler.Mode.NONBLOCKING, 1000, true), cached);
         List<List<Double>> times = new ArrayList<>();
         List<List<Double>> ratios = new ArrayList<>();
-        for (int i = 0; i < rates.length; i++) {
+        for (int i = 0; i < variants.size(); i++) {
             times.add(new ArrayList<>());
             ratios.add(new ArrayList<>());
         }
         for (int round = 0; round < ROUNDS; round++) {
             double base = 0;
-            for (int i = 0; i < rates.length; i++) {
-                double t = workSeconds(bin, modes[i], rates[i], cached);
+            for (int i = 0; i < variants.size(); i++) {
+                double t = workSeconds(bin, variants.get(i), cached);
                 base = i == 0 ? t : base;
                 times.get(i).add(t);
                 ratios.get(i).add(t / base);
@@ -147,18 +149,30 @@ public final class SamplingBench {
         System.out.println("| inferior workload (`--iterations " + ITERATIONS + "`, its own work time, " + ROUNDS
                 + " interleaved rounds) | median | slowdown (median of the rounds' ratios) | ratios' quartiles |");
         System.out.println("|---|---|---|---|");
-        for (int i = 0; i < rates.length; i++) {
+        for (int i = 0; i < variants.size(); i++) {
             List<Double> r = ratios.get(i);
-            System.out.printf("| %s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n",
-                    modes[i] == null ? "unprofiled" : String.format("%s %.0f Hz", modes[i].name().toLowerCase(), rates[i]),
+            System.out.printf("| %s | %.3f s | %+.2f%% | %+.2f%% … %+.2f%% |%n", variants.get(i),
                     quantile(times.get(i), 0.5),
                     100 * (quantile(r, 0.5) - 1), 100 * (quantile(r, 0.25) - 1), 100 * (quantile(r, 0.75) - 1));
         }
         System.out.println();
     }
 
-    /** The work time the inferior reports ({@code work-elapsed}), sampled at {@code rate} ({@code mode} null: not sampled). */
-    private static double workSeconds(Path bin, Sampler.Mode mode, double rate, LayoutResolver.Options layouts) throws Exception {
+    /**
+     * A way to run the inferior: not sampled (mode null), or sampled at {@code rate}, in blocking
+     * mode with or without {@link Sampler.Options#keepCpuPolling()}.
+     */
+    private record Variant(Sampler.Mode mode, double rate, boolean keepCpuPolling) {
+        @Override
+        public String toString() {
+            return mode == null ? "unprofiled" : String.format("%s %.0f Hz%s", mode.name().toLowerCase(), rate,
+                    mode == Sampler.Mode.BLOCKING && !keepCpuPolling ? ", CPU left to halt (`--no-cpu-poll`)" : "");
+        }
+    }
+
+    /** The work time the inferior reports ({@code work-elapsed}) when run as {@code variant} says. */
+    private static double workSeconds(Path bin, Variant variant, LayoutResolver.Options layouts) throws Exception {
+        Sampler.Mode mode = variant.mode();
         // Started by posix_spawn so that it can be traced from the first instruction.
         Path out = Files.createTempFile("zeek-spy-bench", ".out");
         SpawnedProcess child = SpawnedProcess.start(List.of("sh", "-c", "exec \"$0\" --iterations " + ITERATIONS + " --workload deep"
@@ -169,7 +183,7 @@ public final class SamplingBench {
             Await.until(() -> executed(child.pid(), bin.toString()), 1_000, "the shell executed the inferior");
             PtraceSession session = mode == Sampler.Mode.BLOCKING ? PtraceSession.seize(child) : null;
             ZeekProcess p = ZeekProcess.open(child.pid(), layouts);
-            Sampler s = new Sampler(p, new Sampler.Options(rate, null, mode, 256), sample -> { });
+            Sampler s = new Sampler(p, new Sampler.Options(variant.rate(), null, mode, 256, variant.keepCpuPolling()), sample -> { });
             sampling = new Thread(session == null ? s::run : () -> s.run(session));
             sampling.start();
         }
