@@ -14,7 +14,8 @@ import zeekspy.sampling.Sampler;
  * attach: comma-separated items.
  * <ul>
  * <li>{@code pid=PID[+PID...]} or {@code all}: the Zeek processes to sample</li>
- * <li>{@code rate=HZ} (default {@value #DEFAULT_RATE}), {@code nonblocking},
+ * <li>{@code rate=HZ} (default {@value #DEFAULT_RATE}), {@code nonblocking}, {@code nocpupoll}
+ *     (as {@code record --no-cpu-poll}),
  *     {@code depth=N} (the most Zeek frames kept, default {@value #DEFAULT_DEPTH}),
  *     {@code layout=FILE}</li>
  * <li>{@code stop} or {@code status} alone: stop sampling, or report what the agent does</li>
@@ -23,11 +24,12 @@ import zeekspy.sampling.Sampler;
  * Parsing is strict: unknown, repeated or contradicting items are errors.
  *
  * @param pids the Zeek processes; empty with {@code all} or for stop/status
+ * @param keepCpuPolling false with {@code nocpupoll}
  * @param layout a layout file, or null to find the layout as {@code record} does
  * @param reply the caller's token, or null
  */
 public record AgentArguments(Action action, List<Integer> pids, boolean all, double rate, Sampler.Mode mode,
-                             int maxDepth, Path layout, String reply) {
+                             boolean keepCpuPolling, int maxDepth, Path layout, String reply) {
     /** What the agent is asked to do. */
     public enum Action { START, STOP, STATUS }
 
@@ -45,26 +47,26 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
     public static final int MAX_DEPTH = 100_000;
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,64}");
-    private static final String KNOWN = "pid, all, rate, nonblocking, depth, layout, stop, status, reply";
+    private static final String KNOWN = "pid, all, rate, nonblocking, nocpupoll, depth, layout, stop, status, reply";
 
     public AgentArguments {
         pids = List.copyOf(pids);
     }
 
     /** Start sampling {@code pids} (or every Zeek with {@code all}). */
-    public static AgentArguments start(List<Integer> pids, boolean all, double rate, Sampler.Mode mode, int maxDepth,
-                                       Path layout) {
-        return new AgentArguments(Action.START, pids, all, rate, mode, maxDepth, layout, null).validated();
+    public static AgentArguments start(List<Integer> pids, boolean all, double rate, Sampler.Mode mode, boolean keepCpuPolling,
+                                       int maxDepth, Path layout) {
+        return new AgentArguments(Action.START, pids, all, rate, mode, keepCpuPolling, maxDepth, layout, null).validated();
     }
 
     /** Stop sampling. */
     public static AgentArguments stop() {
-        return new AgentArguments(Action.STOP, List.of(), false, DEFAULT_RATE, Sampler.Mode.BLOCKING, DEFAULT_DEPTH, null, null);
+        return new AgentArguments(Action.STOP, List.of(), false, DEFAULT_RATE, Sampler.Mode.BLOCKING, true, DEFAULT_DEPTH, null, null);
     }
 
     /** Report the status. */
     public static AgentArguments status() {
-        return new AgentArguments(Action.STATUS, List.of(), false, DEFAULT_RATE, Sampler.Mode.BLOCKING, DEFAULT_DEPTH, null, null);
+        return new AgentArguments(Action.STATUS, List.of(), false, DEFAULT_RATE, Sampler.Mode.BLOCKING, true, DEFAULT_DEPTH, null, null);
     }
 
     /** The same request, answered with {@code token} in the status file. */
@@ -72,7 +74,7 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
         if (token != null && !TOKEN.matcher(token).matches()) {
             throw new IllegalArgumentException("reply token must be 1 to 64 letters or digits, got '" + token + "'");
         }
-        return new AgentArguments(action, pids, all, rate, mode, maxDepth, layout, token);
+        return new AgentArguments(action, pids, all, rate, mode, keepCpuPolling, maxDepth, layout, token);
     }
 
     /**
@@ -83,7 +85,7 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
     public static AgentArguments parse(String args) {
         if (args == null || args.isBlank()) {
             throw new IllegalArgumentException("no agent arguments: give pid=PID[+PID...] or all (and rate=HZ, nonblocking,"
-                    + " depth=N, layout=FILE), or stop, or status");
+                    + " nocpupoll, depth=N, layout=FILE), or stop, or status");
         }
         Set<String> seen = new HashSet<>();
         List<Integer> pids = new ArrayList<>();
@@ -92,6 +94,7 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
         boolean status = false;
         double rate = DEFAULT_RATE;
         Sampler.Mode mode = Sampler.Mode.BLOCKING;
+        boolean keepCpuPolling = true;
         int depth = DEFAULT_DEPTH;
         Path layout = null;
         String reply = null;
@@ -114,6 +117,7 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
                 case "reply" -> reply = required(key, value);
                 case "all" -> all = flag(key, value);
                 case "nonblocking" -> mode = flag(key, value) ? Sampler.Mode.NONBLOCKING : mode;
+                case "nocpupoll" -> keepCpuPolling = !flag(key, value);
                 case "stop" -> stop = flag(key, value);
                 case "status" -> status = flag(key, value);
                 default -> throw new IllegalArgumentException("unknown agent argument '" + text + "' (known: " + KNOWN + ")");
@@ -130,7 +134,8 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
             AgentArguments a = stop ? stop() : status();
             return a.withReply(reply);
         }
-        return new AgentArguments(Action.START, pids, all, rate, mode, depth, layout, null).validated().withReply(reply);
+        return new AgentArguments(Action.START, pids, all, rate, mode, keepCpuPolling, depth, layout, null).validated()
+                .withReply(reply);
     }
 
     private AgentArguments validated() {
@@ -221,6 +226,9 @@ public record AgentArguments(Action action, List<Integer> pids, boolean all, dou
                 j.add("rate=" + format(rate));
                 if (mode == Sampler.Mode.NONBLOCKING) {
                     j.add("nonblocking");
+                }
+                if (!keepCpuPolling) {
+                    j.add("nocpupoll");
                 }
                 j.add("depth=" + maxDepth);
                 if (layout != null) {

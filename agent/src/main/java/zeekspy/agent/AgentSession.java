@@ -112,7 +112,7 @@ final class AgentSession {
             for (int pid : pids()) {
                 processes.add(ZeekProcess.open(pid, layout));
             }
-            Sampler.Options options = new Sampler.Options(args.rate(), null, args.mode(), args.maxDepth());
+            Sampler.Options options = new Sampler.Options(args.rate(), null, args.mode(), args.maxDepth(), args.keepCpuPolling());
             session = new SamplingSession(processes, options, JfrSampleSink.Fields.STANDARD, null);
             startedMillis = System.currentTimeMillis();
             state = AgentStatus.State.SAMPLING;

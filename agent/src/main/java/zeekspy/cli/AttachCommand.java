@@ -52,6 +52,9 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--nonblocking", description = "Never stop Zeek; read its memory while it runs and count torn samples.")
     boolean nonblocking;
 
+    @Option(names = "--no-cpu-poll", description = "While Zeek is stopped, let its CPU halt (see record --no-cpu-poll).")
+    boolean noCpuPoll;
+
     @Option(names = "--max-depth", paramLabel = "N", defaultValue = "" + AgentArguments.DEFAULT_DEPTH,
             description = "The most Zeek frames kept per sample (default ${DEFAULT-VALUE}); the JVM's JFR stack depth is"
                     + " raised to fit unless JFR runs there already.")
@@ -95,7 +98,7 @@ public final class AttachCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give exactly one of --zeek PID, --all, --stop or --status");
         }
         if (stop || status) {
-            for (String start : List.of("--rate", "--nonblocking", "--max-depth", "--layout")) {
+            for (String start : List.of("--rate", "--nonblocking", "--no-cpu-poll", "--max-depth", "--layout")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(start)) {
                     throw new ParameterException(spec.commandLine(), start + " goes with --zeek or --all, not with "
                             + (stop ? "--stop" : "--status"));
@@ -124,7 +127,7 @@ public final class AttachCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--layout: the file name must not contain a comma");
         }
         return AgentArguments.start(zeek, all, rate, nonblocking ? Sampler.Mode.NONBLOCKING : Sampler.Mode.BLOCKING,
-                maxDepth, file);
+                !noCpuPoll, maxDepth, file);
     }
 
     private void started(PrintWriter out, AgentStatus s) {

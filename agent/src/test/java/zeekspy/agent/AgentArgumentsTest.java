@@ -22,6 +22,7 @@ class AgentArgumentsTest {
         assertFalse(a.all());
         assertEquals(AgentArguments.DEFAULT_RATE, a.rate());
         assertEquals(Sampler.Mode.BLOCKING, a.mode());
+        assertTrue(a.keepCpuPolling());
         assertEquals(AgentArguments.DEFAULT_DEPTH, a.maxDepth());
         assertNull(a.layout());
         assertNull(a.reply());
@@ -29,10 +30,11 @@ class AgentArgumentsTest {
 
     @Test
     void everyStartArgument() {
-        AgentArguments a = AgentArguments.parse(" pid=1+22+333 , rate=12.5,nonblocking,depth=64,layout=/x/l.layout,reply=Ab9");
+        AgentArguments a = AgentArguments.parse(" pid=1+22+333 , rate=12.5,nonblocking,nocpupoll,depth=64,layout=/x/l.layout,reply=Ab9");
         assertEquals(List.of(1, 22, 333), a.pids());
         assertEquals(12.5, a.rate());
         assertEquals(Sampler.Mode.NONBLOCKING, a.mode());
+        assertFalse(a.keepCpuPolling());
         assertEquals(64, a.maxDepth());
         assertEquals(Path.of("/x/l.layout"), a.layout());
         assertEquals("Ab9", a.reply());
@@ -49,18 +51,18 @@ class AgentArgumentsTest {
     @Test
     void formatParsesBackToTheSameArguments() {
         for (AgentArguments a : List.of(
-                AgentArguments.start(List.of(5, 7), false, 250, Sampler.Mode.NONBLOCKING, 80, Path.of("/l")),
-                AgentArguments.start(List.of(), true, 0.5, Sampler.Mode.BLOCKING, 1, null),
+                AgentArguments.start(List.of(5, 7), false, 250, Sampler.Mode.NONBLOCKING, false, 80, Path.of("/l")),
+                AgentArguments.start(List.of(), true, 0.5, Sampler.Mode.BLOCKING, true, 1, null),
                 AgentArguments.stop(), AgentArguments.status().withReply("abc"))) {
             assertEquals(a, AgentArguments.parse(a.format()), a.format());
         }
-        assertEquals("pid=5+7,rate=250,nonblocking,depth=80,layout=/l",
-                AgentArguments.start(List.of(5, 7), false, 250, Sampler.Mode.NONBLOCKING, 80, Path.of("/l")).format());
+        assertEquals("pid=5+7,rate=250,nonblocking,nocpupoll,depth=80,layout=/l",
+                AgentArguments.start(List.of(5, 7), false, 250, Sampler.Mode.NONBLOCKING, false, 80, Path.of("/l")).format());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "\"\"|no agent arguments: give pid=PID[+PID...] or all (and rate=HZ, nonblocking, depth=N, layout=FILE), or stop, or status",
+        "\"\"|no agent arguments: give pid=PID[+PID...] or all (and rate=HZ, nonblocking, nocpupoll, depth=N, layout=FILE), or stop, or status",
         "rate=100|no Zeek process to sample: give pid=PID[+PID...] or all",
         "pid=1,all|give either pid=PID or all, not both",
         "pid=abc|pid=abc: 'abc' is not a process id",
@@ -77,7 +79,7 @@ class AgentArgumentsTest {
         "pid=1,rate|agent argument 'rate' needs a value: rate=...",
         "pid=1,nonblocking=yes|agent argument 'nonblocking' takes no value, got 'nonblocking=yes'",
         "pid=1,,rate=5|empty agent argument in 'pid=1,,rate=5'",
-        "pid=1,verbose|unknown agent argument 'verbose' (known: pid, all, rate, nonblocking, depth, layout, stop, status, reply)",
+        "pid=1,verbose|unknown agent argument 'verbose' (known: pid, all, rate, nonblocking, nocpupoll, depth, layout, stop, status, reply)",
         "stop,pid=1|agent argument 'stop' takes no other arguments, got pid",
         "status,stop|agent argument 'stop' takes no other arguments, got status",
         "pid=1,reply=a-b|reply token must be 1 to 64 letters or digits, got 'a-b'",

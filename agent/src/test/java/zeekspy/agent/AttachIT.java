@@ -117,7 +117,7 @@ class AttachIT {
             // The same agent from another jar file: the system class loader still has the first.
             Path copy = Files.copy(HostJvm.agentJar(), dir.resolve("copy-of-zeek-spy.jar"));
             AgentStatus third = AgentClient.request(host.pid(),
-                    AgentArguments.start(List.of(zeek.pid()), false, 100, Sampler.Mode.NONBLOCKING, 64, null), copy);
+                    AgentArguments.start(List.of(zeek.pid()), false, 100, Sampler.Mode.NONBLOCKING, true, 64, null), copy);
             assertFalse(third.ok());
             assertTrue(third.message().startsWith("already sampling"), third.message());
 

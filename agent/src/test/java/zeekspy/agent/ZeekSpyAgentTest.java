@@ -135,7 +135,7 @@ class ZeekSpyAgentTest {
         assertFalse(bad.ok());
         assertEquals("t5", bad.reply());
         assertEquals("bad agent arguments 'pid=1,bogus': unknown agent argument 'bogus' (known: pid, all, rate,"
-                + " nonblocking, depth, layout, stop, status, reply)", bad.message());
+                + " nonblocking, nocpupoll, depth, layout, stop, status, reply)", bad.message());
         assertEquals(bad, statusFile());
         assertEquals(0, samplerThreads());
         AgentStatus gone = ZeekSpyAgent.handle("pid=999999999" + DEPTH, false);

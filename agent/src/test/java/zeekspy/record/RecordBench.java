@@ -19,7 +19,8 @@ import zeekspy.testing.RunningInferior;
  * and bytes per sample, sampling the inferior's depth-10 workload. At 100 Hz the JIT needs about
  * a minute to compile the sample path (its thresholds count calls), so that session runs in
  * consecutive windows from a JVM that has not sampled yet: the first minute, then the steady
- * state. Prints Markdown.
+ * state. Prints Markdown. {@code -Dzeekspy.bench.noCpuPoll=true} samples as {@code record
+ * --no-cpu-poll} does.
  */
 public final class RecordBench {
     /** Each session's consecutive measurement windows: 100 Hz from a JVM that has not sampled yet, until its JIT is done; then 1 kHz. */
@@ -27,6 +28,7 @@ public final class RecordBench {
     private static final int[] WINDOWS = {5, 1};
     private static final long SETTLE_MILLIS = 5_000;
     private static final long WINDOW_MILLIS = 20_000;
+    private static final boolean KEEP_CPU_POLLING = !Boolean.getBoolean("zeekspy.bench.noCpuPoll");
 
     public static void main(String[] args) throws Exception {
         JfrStackDepth.ensureAtLeast(1026);
@@ -48,7 +50,7 @@ public final class RecordBench {
                     recording.setDestination(file);
                     recording.start();
                     SamplingSession session = new SamplingSession(List.of(process),
-                            new Sampler.Options(rate, null, Sampler.Mode.BLOCKING, 1024), JfrSampleSink.Fields.STANDARD, null);
+                            new Sampler.Options(rate, null, Sampler.Mode.BLOCKING, 1024, KEEP_CPU_POLLING), JfrSampleSink.Fields.STANDARD, null);
                     session.start();
                     Thread.sleep(SETTLE_MILLIS);
                     for (int w = 0; w < WINDOWS[r]; w++) {
