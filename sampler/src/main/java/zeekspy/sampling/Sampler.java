@@ -72,6 +72,14 @@ public final class Sampler {
     private static final int WARM_UP_READS = 12_000;
     /** Warm-up reads stop this long before the next tick is due. */
     private static final long WARM_UP_MARGIN_NANOS = 1_000_000;
+    /**
+     * Periods from which blocking mode reads the stack once without stopping Zeek just before
+     * each pause, and discards what it read: 10 ms after the last sample the read's way through
+     * the kernel and Zeek's page tables has gone cold, and the read under the stop took twice as
+     * long (Zeek stopped 20-30 µs instead of 12 at 100 Hz; BENCHMARKS.md). At shorter periods it
+     * stays warm from the previous sample, and the extra read would cost more than it saves.
+     */
+    private static final long PRE_READ_PERIOD_NANOS = 2_000_000;
 
     private final ZeekProcess process;
     private final Options options;
@@ -86,7 +94,12 @@ public final class Sampler {
     private String endReason;
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
-    private StackReader warmUpReader;
+    /**
+     * Reads a running Zeek for the warm-up and the pre-reads, whose results are discarded: with
+     * caches of its own, so that a torn read's garbage never reaches the samples.
+     */
+    private StackReader runningReader;
+    private final List<ScriptFrame> discarded = new ArrayList<>();
     private int warmUpReadsLeft = WARM_UP_READS;
     private long warmUpSyscalls;
 
@@ -175,21 +188,14 @@ public final class Sampler {
         }
     }
 
-    /**
-     * Warm-up reads until {@code deadline}, with a reader of its own whose caches are dropped at
-     * the end: a read of a running Zeek may be torn, and its garbage must not stay cached for the
-     * samples.
-     */
+    /** Warm-up reads until {@code deadline}, with the running reader. */
     private void warmUp(long deadline) {
-        if (warmUpReader == null) {
-            warmUpReader = process.newStackReader(options.maxDepth());
-        }
+        StackReader reader = runningReader();
         long syscalls = process.memory().syscalls();
         PtraceSession tracer = session;
-        List<ScriptFrame> discarded = new ArrayList<>();
         while (warmUpReadsLeft > 0 && !stopRequested && System.nanoTime() < deadline) {
             warmUpReadsLeft--;
-            if (warmUpReader.read(discarded) == StackError.PROCESS_GONE) {
+            if (reader.read(discarded) == StackError.PROCESS_GONE) {
                 warmUpReadsLeft = 0;
             }
             ThreadActivity.of(syscallProbe);
@@ -198,9 +204,20 @@ public final class Sampler {
             }
         }
         warmUpSyscalls += process.memory().syscalls() - syscalls;
-        if (warmUpReadsLeft == 0) {
-            warmUpReader = null;
+        if (warmUpReadsLeft == 0 && !preReads()) {
+            runningReader = null;
         }
+    }
+
+    private StackReader runningReader() {
+        if (runningReader == null) {
+            runningReader = process.newStackReader(options.maxDepth());
+        }
+        return runningReader;
+    }
+
+    private boolean preReads() {
+        return options.mode() == Mode.BLOCKING && options.periodNanos() >= PRE_READ_PERIOD_NANOS;
     }
 
     private String tick() {
@@ -277,6 +294,9 @@ public final class Sampler {
         long t0 = System.nanoTime();
         try {
             if (session != null) {
+                if (preReads()) {
+                    runningReader().read(discarded); // counted in the syscalls per sample, not in the pause
+                }
                 PtraceSession.Result r = session.pause(this::readStopped);
                 if (r.ended()) {
                     return session.endMessage();
