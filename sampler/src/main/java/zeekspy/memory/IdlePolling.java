@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Keeps the CPU of a paused thread polling, not halted, while the pause leaves it idle, so that
  * the resume puts the thread back to work at once instead of waking a halted CPU with an
  * interrupt. Where idle CPUs halt (a virtual machine without guest halt polling), that wake-up
- * cost Zeek more time than the pause itself (BENCHMARKS.md, "idle polling").
+ * cost Zeek more time than the pause itself (BENCHMARKS.md, Sampling, tenth run).
  *
  * <p>The means is the CPU's PM QoS resume latency ({@code cpuN/power/pm_qos_resume_latency_us}):
  * "n/a", no latency allowed, makes cpuidle choose its polling state. It is set just before an
