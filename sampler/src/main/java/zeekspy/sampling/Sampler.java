@@ -195,7 +195,7 @@ public final class Sampler {
         PtraceSession tracer = session;
         while (warmUpReadsLeft > 0 && !stopRequested && System.nanoTime() < deadline) {
             warmUpReadsLeft--;
-            if (reader.read(discarded) == StackError.PROCESS_GONE) {
+            if (!readDiscarded(reader)) {
                 warmUpReadsLeft = 0;
             }
             ThreadActivity.of(syscallProbe);
@@ -206,6 +206,18 @@ public final class Sampler {
         warmUpSyscalls += process.memory().syscalls() - syscalls;
         if (warmUpReadsLeft == 0 && !preReads()) {
             runningReader = null;
+        }
+    }
+
+    /**
+     * One read whose result is thrown away; false if Zeek is gone. How it ended is left for the
+     * next sample to find out: in blocking mode the pause learns its exit status.
+     */
+    private boolean readDiscarded(StackReader reader) {
+        try {
+            return reader.read(discarded) != StackError.PROCESS_GONE;
+        } catch (ProcessGoneException e) {
+            return false;
         }
     }
 
@@ -295,7 +307,7 @@ public final class Sampler {
         try {
             if (session != null) {
                 if (preReads()) {
-                    runningReader().read(discarded); // counted in the syscalls per sample, not in the pause
+                    readDiscarded(runningReader()); // counted in the syscalls per sample, not in the pause
                 }
                 PtraceSession.Result r = session.pause(this::readStopped);
                 if (r.ended()) {
