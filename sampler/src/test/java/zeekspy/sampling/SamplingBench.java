@@ -36,7 +36,7 @@ public final class SamplingBench {
         slowdown(bin);
         try (RunningInferior zeek = RunningInferior.start(bin, "--run", "600", "--workload", "deep", "--depth", "9");
              ZeekProcess process = ZeekProcess.open(zeek.pid(), NO_CACHE)) {
-            System.out.println("| mode | rate | samples | missed ticks | pause p50 | pause p99 | sample time p50 | sample time p99 | syscalls/sample | zeek-spy CPU (% of a core) |");
+            System.out.println("| mode | rate | samples | missed ticks | pause p50 | pause p99 | sample time p50 | sample time p99 | memory reads (syscalls)/sample | zeek-spy CPU (% of a core) |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (Sampler.Mode mode : Sampler.Mode.values()) {
                 for (double rate : new double[] {100, 1000}) {
