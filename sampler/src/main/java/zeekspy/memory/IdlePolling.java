@@ -25,7 +25,7 @@ final class IdlePolling implements AutoCloseable {
     static final Path SYSFS_CPUS = Path.of("/sys/devices/system/cpu");
     private static final long LOOKUP_INTERVAL_MILLIS = 100;
     private static final long LOOKUP_INTERVAL_NANOS = LOOKUP_INTERVAL_MILLIS * 1_000_000;
-    /** The stat line's field that names the CPU the thread last ran on; the state is field 3. */
+    /** The stat line's field that names the CPU the thread last ran on. */
     private static final int PROCESSOR_FIELD = 39;
     private static final int STAT_SIZE = 1024;
     private static final int UNTRIED = 0;
@@ -80,10 +80,7 @@ final class IdlePolling implements AutoCloseable {
 
     /** Clears the limit {@link #hold()} set, and looks the thread's CPU up when due; after a resume. */
     void release() {
-        if (heldFd >= 0) {
-            LibC.pwrite(heldFd, Pointer.nativeValue(noLimit), noLimit.size(), 0);
-            heldFd = -1;
-        }
+        clearHeld();
         long now = System.nanoTime();
         if (statFd >= 0 && !closed && now - nextLookup >= 0) {
             nextLookup = now + LOOKUP_INTERVAL_NANOS;
@@ -94,17 +91,19 @@ final class IdlePolling implements AutoCloseable {
         }
     }
 
+    private void clearHeld() {
+        if (heldFd >= 0) {
+            LibC.pwrite(heldFd, Pointer.nativeValue(noLimit), noLimit.size(), 0);
+            heldFd = -1;
+        }
+    }
+
     /** The CPU the thread last ran on, from its stat line, or -1. */
     private int lastCpu() {
         long n = LibC.pread(statFd, Pointer.nativeValue(buffer), STAT_SIZE, 0);
-        int at = ProcFs.stateOffset(buffer, n); // field 3; comm, which may hold spaces, comes before
+        int at = ProcFs.statFieldOffset(buffer, n, PROCESSOR_FIELD);
         if (at < 0) {
             return -1;
-        }
-        for (int field = 3; field < PROCESSOR_FIELD && at < n; at++) {
-            if (buffer.getByte(at) == ' ') {
-                field++;
-            }
         }
         int value = 0;
         int digits = 0;

@@ -199,6 +199,21 @@ public final class ProcFs {
         return -1;
     }
 
+    /**
+     * Where field {@code field} (numbered from 1, as in proc(5); 3 or more) starts in such a stat
+     * line, or -1 if the bytes do not reach it.
+     */
+    public static int statFieldOffset(Pointer line, long length, int field) {
+        int at = stateOffset(line, length);
+        for (int f = 3; at >= 0 && f < field; f++) {
+            while (at < length && line.getByte(at) != ' ') {
+                at++;
+            }
+            at = at + 1 < length ? at + 1 : -1;
+        }
+        return at;
+    }
+
     /** State letter of the main thread: R, S, D, T, t, Z, ... */
     public static char mainThreadState(int pid) {
         return threadStat(pid, pid).state();

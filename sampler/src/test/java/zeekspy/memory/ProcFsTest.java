@@ -118,4 +118,16 @@ class ProcFsTest {
             assertTrue(ProcFs.yamaPtraceScope().isEmpty());
         }
     }
+
+    @Test
+    void statFieldsAreFoundAfterACommWithSpacesAndParentheses() {
+        String line = "42 (a) b (c) R 1 42 7 0 -1 4194560 5\n";
+        com.sun.jna.Memory m = new com.sun.jna.Memory(line.length());
+        m.write(0, line.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, line.length());
+        assertEquals(line.indexOf('R'), ProcFs.statFieldOffset(m, line.length(), 3));
+        assertEquals(line.indexOf("7 "), ProcFs.statFieldOffset(m, line.length(), 6));
+        assertEquals(line.indexOf("5\n"), ProcFs.statFieldOffset(m, line.length(), 10));
+        assertEquals(-1, ProcFs.statFieldOffset(m, line.length(), 11), "past the end");
+        assertEquals(-1, ProcFs.statFieldOffset(m, line.indexOf(" 42 7"), 6), "cut short");
+    }
 }
