@@ -166,7 +166,7 @@ final class IdlePolling implements AutoCloseable {
         if (closed) {
             return;
         }
-        release();
+        clearHeld(); // no lookup: a due one would open a file and start the watchdog only to close them
         closed = true;
         for (int i = 0; i < limits.length; i++) {
             if (limits[i] > 0) {
