@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zeekspy.testing.CpuLimits;
 import zeekspy.testing.GroundTruth;
 import zeekspy.testing.MiniZeek;
 import zeekspy.testing.RunningInferior;
@@ -79,13 +80,11 @@ class RecordCommandTest {
      */
     @Test
     void pausesKeepZeeksCpuPollingUnlessAskedNotTo(@TempDir Path dir) throws Exception {
-        Path cpus = Path.of("/sys/devices/system/cpu");
-        int cpu = (int) Files.list(cpus).map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu[0-9]+")).count() - 1;
-        Path limit = cpus.resolve("cpu" + cpu + "/power/pm_qos_resume_latency_us");
-        assumeTrue(Files.isWritable(limit) && Files.readString(limit).strip().equals("0"), "no writable, unset " + limit);
+        int cpu = CpuLimits.lastCpu();
+        Path limit = CpuLimits.limitFile(CpuLimits.CPUS, cpu);
+        assumeTrue(CpuLimits.writableAndUnset(limit), "no writable, unset " + limit);
         try (RunningInferior zeek = RunningInferior.start(MiniZeek.binary("gcc", "8.0", ""), "--run", "20")) {
-            assertEquals(0, new ProcessBuilder("taskset", "-p", "-c", Integer.toString(cpu), Integer.toString(zeek.pid()))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor());
+            CpuLimits.pin(zeek.pid(), cpu);
             for (boolean poll : new boolean[] {true, false}) {
                 List<String> args = new ArrayList<>(List.of("record", "--pid", Integer.toString(zeek.pid()), "--duration", "2",
                         "--rate", "1000", "--quiet", "--jfr", dir.resolve(poll + ".jfr").toString()));

@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import zeekspy.testing.Await;
+import zeekspy.testing.CpuLimits;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdlePollingTest {
@@ -34,7 +33,7 @@ class IdlePollingTest {
             int cpu = polling.heldCpu();
             assertTrue(cpu >= 0, "held");
             assertEquals("n/a", limit(cpu));
-            for (int other : cpuNumbers()) {
+            for (int other : CpuLimits.cpuNumbers()) {
                 if (other != cpu) {
                     assertEquals("0", limit(other), "cpu" + other + " untouched");
                 }
@@ -55,7 +54,7 @@ class IdlePollingTest {
             assertEquals(-1, polling.heldCpu());
             polling.release();
         }
-        for (int cpu : cpuNumbers()) {
+        for (int cpu : CpuLimits.cpuNumbers()) {
             assertEquals("50", limit(cpu));
         }
     }
@@ -109,14 +108,12 @@ class IdlePollingTest {
     /** Against the kernel's own files: needs root and cpuidle; the tracee is pinned so that its CPU is known. */
     @Test
     void aPauseKeepsTheTraceesCpuPolling() throws Exception {
-        Path real = IdlePolling.SYSFS_CPUS;
-        int last = cpuNumbers(real).stream().mapToInt(Integer::intValue).max().orElse(0);
-        Path file = real.resolve("cpu" + last + "/power/pm_qos_resume_latency_us");
-        assumeTrue(Files.isWritable(file) && Files.readString(file).strip().equals("0"), "no writable, unset " + file);
+        assertEquals(CpuLimits.CPUS, IdlePolling.SYSFS_CPUS);
+        int last = CpuLimits.lastCpu();
+        Path file = CpuLimits.limitFile(CpuLimits.CPUS, last);
+        assumeTrue(CpuLimits.writableAndUnset(file), "no writable, unset " + file);
         try (Helper helper = Helper.start("spin"); PtraceSession session = PtraceSession.seize(helper.pid)) {
-            Process pin = new ProcessBuilder("taskset", "-p", "-c", Integer.toString(last), Integer.toString(helper.pid))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            assertEquals(0, pin.waitFor());
+            CpuLimits.pin(helper.pid, last);
             Await.until(() -> processor(helper.pid) == last, "the tracee runs on cpu" + last);
             session.keepCpuPolling(true);
             String[] seen = new String[2];
@@ -132,27 +129,16 @@ class IdlePollingTest {
     }
 
     private void fakeCpus(String value) throws IOException {
-        for (int cpu : cpuNumbers()) {
+        for (int cpu : CpuLimits.cpuNumbers()) {
             Path file = limitFile(cpu);
             Files.createDirectories(file.getParent());
             Files.writeString(file, value + "\n");
         }
     }
 
-    /** The machine's CPU numbers, from sysfs: those the fake directory mirrors. */
-    private static List<Integer> cpuNumbers() throws IOException {
-        return cpuNumbers(IdlePolling.SYSFS_CPUS);
-    }
-
-    private static List<Integer> cpuNumbers(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu[0-9]+"))
-                    .map(n -> Integer.parseInt(n.substring(3))).sorted().toList();
-        }
-    }
-
+    /** The fake directory mirrors the machine's CPU numbers. */
     private Path limitFile(int cpu) {
-        return cpus.resolve("cpu" + cpu).resolve("power/pm_qos_resume_latency_us");
+        return CpuLimits.limitFile(cpus, cpu);
     }
 
     /** The fake limit as the kernel would read it: pwrite leaves the tail of a longer old value. */
