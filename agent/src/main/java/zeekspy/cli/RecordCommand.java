@@ -236,7 +236,7 @@ public final class RecordCommand implements Callable<Integer> {
             // through JVM shutdown, where JFR's own shutdown hook would race us for the recording.
             installStopSignals(session);
             if (continuous) {
-                installDumpSignal(recording, err);
+                installDumpSignal(recording, session, err);
             }
             session.start();
             sampling = true;
@@ -469,7 +469,7 @@ public final class RecordCommand implements Callable<Integer> {
         return written;
     }
 
-    private void installDumpSignal(Recording recording, PrintWriter err) {
+    private void installDumpSignal(Recording recording, SamplingSession session, PrintWriter err) {
         if (!SrSignal.usr2Free()) {
             throw new IllegalStateException("--continuous needs SIGUSR2, which this JVM keeps for itself: run zeek-spy"
                     + " with the environment variable " + SrSignal.VARIABLE + "=" + SrSignal.SIGNUM);
@@ -480,6 +480,7 @@ public final class RecordCommand implements Callable<Integer> {
             }
             Path out = Path.of("zeek-spy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr");
             try {
+                session.flush(); // the samples of the last moments, still queued for their commit
                 recording.dump(out);
                 err.println("zeek-spy: SIGUSR2: wrote the last " + maxAge.toSeconds() + " s to " + out.toAbsolutePath());
             } catch (IOException | RuntimeException e) {

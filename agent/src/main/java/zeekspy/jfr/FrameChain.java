@@ -21,7 +21,9 @@ public final class FrameChain {
     final String[] lastFile;
     final FunctionKind[] lastKind;
     int length;
-    RootFrame root;
+    /** The function of level 0, which the commit thread enters; and its slot there ({@link CommitLoop}). */
+    FunctionType outermost;
+    int rootSlot;
     String location;
     ZeekSampleEvent event;
 
@@ -48,6 +50,11 @@ public final class FrameChain {
         return frames[depth + 1];
     }
 
+    /** The commit thread's switch over the outermost functions it knows: which one enters this stack. */
+    public int rootSlot() {
+        return rootSlot;
+    }
+
     /** The event the innermost frame commits. */
     public ZeekSampleEvent event() {
         return event;
@@ -69,15 +76,5 @@ public final class FrameChain {
 
     int capacity() {
         return frames.length;
-    }
-
-    /** Commits {@code e} with this chain's stack, then forgets it. */
-    void commit(ZeekSampleEvent e) {
-        event = e;
-        try {
-            root.commitZeekStack(this);
-        } finally {
-            event = null;
-        }
     }
 }

@@ -21,7 +21,7 @@ import zeekspy.convert.ZeekJfrFormat;
 
 /**
  * Generates with Byte Buddy the classes whose methods are Zeek frames: function interfaces,
- * frame classes and root frames. Generated code calls nothing but {@link FrameChain}, the next
+ * frame classes and commit threads. Generated code calls nothing but {@link FrameChain}, the next
  * frame's interface and {@link ZeekSampleEvent#commit()}, so no helper frame ever sits between
  * two Zeek frames.
  */
@@ -38,7 +38,7 @@ final class FrameClassGenerator {
 
     private FrameClassGenerator() {}
 
-    /** Classes generated in this JVM so far (interfaces, frame classes, root frames). */
+    /** Classes generated in this JVM so far (interfaces, frame classes, commit threads). */
     static long generatedClasses() {
         return GENERATED.get();
     }
@@ -74,17 +74,24 @@ final class FrameClassGenerator {
         return instantiate(loader.define(className, classFile));
     }
 
-    /** A new root frame that calls {@code outermost}'s frame method at depth 0. */
-    static RootFrame rootFrame(FunctionType outermost) {
-        byte[] classFile = BYTE_BUDDY.subclass(RootFrame.class, ConstructorStrategy.Default.DEFAULT_CONSTRUCTOR)
+    /**
+     * A new, unstarted commit thread of {@code loop} whose {@code run()} enters stacks whose
+     * outermost function is one of {@code roots}, by slot ({@link CommitThread}).
+     */
+    static CommitThread commitThread(CommitLoop loop, List<FunctionType> roots) {
+        byte[] classFile = BYTE_BUDDY.subclass(CommitThread.class, ConstructorStrategy.Default.IMITATE_SUPER_CLASS_OPENING)
                 .name(ZeekJfrFormat.ROOT_CLASS)
                 .defineMethod(ZeekJfrFormat.ROOT_METHOD, void.class, Visibility.PUBLIC)
-                .withParameters(FrameChain.class)
-                .intercept(new Implementation.Simple(new RootAppender(outermost)))
+                .intercept(new Implementation.Simple(new RunAppender(roots)))
                 .make()
                 .getBytes();
-        RootFrameLoader loader = new RootFrameLoader(FrameClassGenerator.class.getClassLoader());
-        return (RootFrame) instantiate(loader.define(ZeekJfrFormat.ROOT_CLASS, classFile));
+        Class<?> type = new CommitThreadLoader(FrameClassGenerator.class.getClassLoader()).define(ZeekJfrFormat.ROOT_CLASS, classFile);
+        GENERATED.incrementAndGet();
+        try {
+            return (CommitThread) type.getConstructor(CommitLoop.class, int.class).newInstance(loop, roots.size());
+        } catch (InstantiationException | IllegalAccessException | InvocationTargetException | NoSuchMethodException e) {
+            throw new IllegalStateException("cannot instantiate generated commit thread: " + e, e);
+        }
     }
 
     private static Object instantiate(Class<?> type) {
@@ -97,24 +104,16 @@ final class FrameClassGenerator {
     }
 
     /** Pushes {@code chain.next(depth)} as {@code callee}'s interface, then calls its frame method with depth + 1. */
-    private static void callNext(MethodVisitor mv, FunctionType callee, int depthSlot, boolean depthIsMinusOne) {
+    private static void callNext(MethodVisitor mv, FunctionType callee, int depthSlot) {
         mv.visitVarInsn(Opcodes.ALOAD, 1);
-        if (depthIsMinusOne) {
-            mv.visitInsn(Opcodes.ICONST_M1);
-        } else {
-            mv.visitVarInsn(Opcodes.ILOAD, depthSlot);
-        }
+        mv.visitVarInsn(Opcodes.ILOAD, depthSlot);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAIN, "next", "(I)Ljava/lang/Object;", false);
         String calleeType = Type.getInternalName(callee.type);
         mv.visitTypeInsn(Opcodes.CHECKCAST, calleeType);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
-        if (depthIsMinusOne) {
-            mv.visitInsn(Opcodes.ICONST_0);
-        } else {
-            mv.visitVarInsn(Opcodes.ILOAD, depthSlot);
-            mv.visitInsn(Opcodes.ICONST_1);
-            mv.visitInsn(Opcodes.IADD);
-        }
+        mv.visitVarInsn(Opcodes.ILOAD, depthSlot);
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitInsn(Opcodes.IADD);
         mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, calleeType, callee.methodName, FRAME_DESCRIPTOR, true);
     }
 
@@ -144,7 +143,7 @@ final class FrameClassGenerator {
                     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAIN, "event", "()L" + EVENT + ";", false);
                     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, EVENT, "commit", "()V", false);
                 } else {
-                    callNext(mv, site.callee(), 2, false);
+                    callNext(mv, site.callee(), 2);
                 }
                 mv.visitInsn(Opcodes.RETURN);
             }
@@ -158,13 +157,58 @@ final class FrameClassGenerator {
         }
     }
 
-    /** {@code ((Outermost) chain.next(-1)).<outermost>(chain, 0)}. */
-    private record RootAppender(FunctionType outermost) implements ByteCodeAppender {
+    /**
+     * {@code while (nextChain()) switch (chain().rootSlot()) { case i -> ((Fi) chain().next(-1)).fi(chain(), 0); }}:
+     * no local variables, so every branch target has the method's initial frame.
+     */
+    private record RunAppender(List<FunctionType> roots) implements ByteCodeAppender {
+        private static final String THREAD = Type.getInternalName(CommitThread.class);
+
         @Override
         public Size apply(MethodVisitor mv, Implementation.Context context, MethodDescription method) {
-            callNext(mv, outermost, -1, true);
+            Label loop = new Label();
+            Label end = new Label();
+            Label bad = new Label();
+            Label[] cases = new Label[roots.size()];
+            for (int i = 0; i < cases.length; i++) {
+                cases[i] = new Label();
+            }
+            mv.visitLabel(loop);
+            mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, THREAD, "nextChain", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFEQ, end);
+            loadChain(mv);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAIN, "rootSlot", "()I", false);
+            mv.visitTableSwitchInsn(0, cases.length - 1, bad, cases);
+            for (int i = 0; i < cases.length; i++) {
+                FunctionType outermost = roots.get(i);
+                String type = Type.getInternalName(outermost.type);
+                mv.visitLabel(cases[i]);
+                mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+                loadChain(mv);
+                mv.visitInsn(Opcodes.ICONST_M1);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAIN, "next", "(I)Ljava/lang/Object;", false);
+                mv.visitTypeInsn(Opcodes.CHECKCAST, type);
+                loadChain(mv);
+                mv.visitInsn(Opcodes.ICONST_0);
+                mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, type, outermost.methodName, FRAME_DESCRIPTOR, true);
+                mv.visitJumpInsn(Opcodes.GOTO, loop);
+            }
+            mv.visitLabel(bad);
+            mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, THREAD, "badRoot", "()V", false);
+            mv.visitJumpInsn(Opcodes.GOTO, loop);
+            mv.visitLabel(end);
+            mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
             mv.visitInsn(Opcodes.RETURN);
             return new Size(3, method.getStackSize());
+        }
+
+        private static void loadChain(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, THREAD, "chain", "()L" + CHAIN + ";", false);
         }
     }
 }

@@ -14,27 +14,12 @@ final class FunctionType {
     final String methodName;
     /** The interface. */
     final Class<?> type;
-    private volatile RootFrame root;
 
     FunctionType(int id, String zeekName, String methodName, Class<?> type) {
         this.id = id;
         this.zeekName = zeekName;
         this.methodName = methodName;
         this.type = type;
-    }
-
-    /** The root frame that enters a stack whose outermost frame is this function. */
-    RootFrame root() {
-        RootFrame r = root;
-        if (r == null) {
-            synchronized (this) {
-                r = root;
-                if (r == null) {
-                    root = r = FrameClassGenerator.rootFrame(this);
-                }
-            }
-        }
-        return r;
     }
 
     @Override

@@ -8,10 +8,12 @@ import zeekspy.stack.FunctionKind;
 import zeekspy.stack.ScriptFrame;
 
 /**
- * Commits each {@link Sample} as a {@link ZeekSampleEvent} whose stack trace is the sample's
+ * Records each {@link Sample} as a {@link ZeekSampleEvent} whose stack trace is the sample's
  * Zeek stack ({@link ZeekJfrFormat}). Samples are dropped while no recording enables the event.
- * The event's time is when {@code accept} commits it, so call it right after taking the sample.
- * Not thread-safe: one sink per sampler thread.
+ * The event's time is when {@code accept} takes the sample, so call it right after taking it;
+ * the commit follows within {@value CommitLoop#BATCH_MILLIS} ms on the commit thread of its
+ * {@link ZeekFrames} ({@link CommitLoop}), or at once on {@link #flush()}. Not thread-safe: one
+ * sink per sampler thread.
  */
 public final class JfrSampleSink implements SampleSink {
     /** Which fields of {@link ZeekSampleEvent} a sink fills. */
@@ -45,13 +47,16 @@ public final class JfrSampleSink implements SampleSink {
     private static final List<ScriptFrame> ERROR_STACK = synthetic(ZeekJfrFormat.ERROR_FRAME);
 
     private final ZeekFrames frames;
-    private final FrameChain chain;
+    private final CommitLoop commits;
+    private final int maxDepth;
     private final String node;
     private final long periodNanos;
     private final Fields fields;
-    private long committed;
-    private long truncated;
-    private long limitErrors;
+    // Counted on the commit thread, except dropped.
+    private volatile long committed;
+    private volatile long truncated;
+    private volatile long limitErrors;
+    private volatile long dropped;
 
     /**
      * A sink for samples of cluster node {@code node} (may be null) taken every
@@ -70,13 +75,18 @@ public final class JfrSampleSink implements SampleSink {
     /** A sink that keeps the innermost {@code maxDepth} frames of each stack and fills {@code fields}. */
     public JfrSampleSink(ZeekFrames frames, int maxDepth, String node, long periodNanos, Fields fields) {
         this.frames = frames;
-        this.chain = frames.newChain(maxDepth);
+        this.commits = frames.commits();
+        this.maxDepth = maxDepth;
         this.node = node;
         this.periodNanos = periodNanos;
         this.fields = fields;
         // The synthetic frames are generated now, so that a limit can never stop an error sample.
-        if (!frames.prepare(chain, ERROR_STACK) || !frames.prepare(chain, IDLE_STACK) || !frames.prepare(chain, NATIVE_STACK)) {
-            throw new IllegalStateException("cannot generate zeek-spy's synthetic frames");
+        FrameChain chain = frames.newChain(maxDepth);
+        for (List<ScriptFrame> stack : List.of(ERROR_STACK, IDLE_STACK, NATIVE_STACK)) {
+            if (!frames.prepare(chain, stack)) {
+                throw new IllegalStateException("cannot generate zeek-spy's synthetic frames");
+            }
+            commits.reserve(chain.outermost);
         }
     }
 
@@ -115,33 +125,61 @@ public final class JfrSampleSink implements SampleSink {
                 e.error = sample.error();
             }
         }
-        if (!frames.prepare(chain, stack)) {
-            limitErrors++;
-            stack = ERROR_STACK;
-            e.kind = ERROR;
-            e.error = FRAME_LIMIT_ERROR;
-            frames.prepare(chain, stack);
+        // The sample's time; begin and end back to back take a few tens of ns, a one-byte duration.
+        e.begin();
+        e.end();
+        e.sink = this;
+        e.stack = stack;
+        e.scriptStack = stack == sample.frames();
+        if (!commits.offer(e)) {
+            dropped++;
         }
+    }
+
+    /** Waits until the samples accepted so far are committed. */
+    public void flush() {
+        commits.flush();
+    }
+
+    /** On the commit thread: prepares {@code chain} for {@code e}, an error stack where a limit stops it; returns the stack prepared. */
+    List<ScriptFrame> prepare(FrameChain chain, ZeekSampleEvent e) {
+        return frames.prepare(chain, e.stack) ? e.stack : prepareLimitError(chain, e);
+    }
+
+    /** On the commit thread: prepares {@code chain} for {@code e} as an error sample of a {@link FrameLimits limit}. */
+    List<ScriptFrame> prepareLimitError(FrameChain chain, ZeekSampleEvent e) {
+        limitErrors++;
+        e.kind = ERROR;
+        e.error = FRAME_LIMIT_ERROR;
+        frames.prepare(chain, ERROR_STACK);
+        return ERROR_STACK;
+    }
+
+    /** On the commit thread, just before the commit: the fields that depend on the prepared {@code stack}. */
+    void finish(FrameChain chain, ZeekSampleEvent e, List<ScriptFrame> stack) {
         if (stack.size() > chain.length) {
             truncated++;
         }
         switch (fields) {
             case ALL -> {
                 e.function = stack.get(0).function();
-                e.location = stack == sample.frames() ? chain.location : null;
+                e.location = stack == e.stack && e.scriptStack ? chain.location : null;
             }
-            case STANDARD -> { } // everything set above is kept
+            case STANDARD -> { } // everything set in accept is kept
             case COMPACT -> {
                 e.node = null;
                 e.kind = null;
                 e.period = 0;
             }
         }
-        chain.commit(e);
         committed++;
     }
 
-    /** Events committed so far. */
+    int maxDepth() {
+        return maxDepth;
+    }
+
+    /** Events committed so far (all of them after {@link #flush()}). */
     public long committed() {
         return committed;
     }
@@ -154,6 +192,11 @@ public final class JfrSampleSink implements SampleSink {
     /** Script samples committed as error samples because of a {@link FrameLimits limit}. */
     public long limitErrors() {
         return limitErrors;
+    }
+
+    /** Samples lost because the commit thread fell {@value CommitLoop#CAPACITY} samples behind, or after the loop closed. */
+    public long dropped() {
+        return dropped;
     }
 
     /** The generated frames this sink uses. */

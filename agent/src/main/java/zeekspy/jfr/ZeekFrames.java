@@ -24,6 +24,7 @@ public final class ZeekFrames {
     private final AtomicInteger bodies = new AtomicInteger();
     private final AtomicLong lineFallbacks = new AtomicLong();
     private final AtomicLong clampedLines = new AtomicLong();
+    private CommitLoop commits;
 
     public ZeekFrames() {
         this(FrameLimits.DEFAULT);
@@ -31,6 +32,28 @@ public final class ZeekFrames {
 
     public ZeekFrames(FrameLimits limits) {
         this.limits = limits;
+    }
+
+    FrameLimits limits() {
+        return limits;
+    }
+
+    /** The loop that commits the samples of this instance's sinks, started on first use. */
+    synchronized CommitLoop commits() {
+        if (commits == null) {
+            commits = new CommitLoop(this);
+        }
+        return commits;
+    }
+
+    /** Waits until the samples the sinks of this instance have taken so far are in the recording. */
+    public void flush() {
+        commits().flush();
+    }
+
+    /** Flushes, then ends the commit thread; samples offered later are lost. */
+    public void close() {
+        commits().close();
     }
 
     /** A chain for stacks of up to {@code maxDepth} frames, for use with this instance only. */
@@ -84,7 +107,7 @@ public final class ZeekFrames {
             callee = body.function;
         }
         chain.length = n;
-        chain.root = callee.root();
+        chain.outermost = callee;
         return true;
     }
 

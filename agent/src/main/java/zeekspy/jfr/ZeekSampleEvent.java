@@ -1,5 +1,8 @@
 package zeekspy.jfr;
 
+import java.util.List;
+import zeekspy.stack.ScriptFrame;
+
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Label;
@@ -50,4 +53,11 @@ public final class ZeekSampleEvent extends jdk.jfr.Event {
     @Description("Sampling period")
     @Timespan(Timespan.NANOSECONDS)
     long period;
+
+    // For the commit thread (CommitLoop); transient fields are not part of the event. Here
+    // rather than in a holder object so that a queued sample allocates nothing more.
+    transient JfrSampleSink sink;
+    /** The stack to commit; the sample's own when {@link #scriptStack}. */
+    transient List<ScriptFrame> stack;
+    transient boolean scriptStack;
 }

@@ -27,6 +27,7 @@ public final class SamplingSession {
     private final List<AutoCloseable> statistics = new ArrayList<>();
     private final FunctionTally tally = new FunctionTally();
     private final CountDownLatch ended;
+    private final ZeekFrames frames = new ZeekFrames();
     /** Why each sampler ended, by pid, in the order they ended; also the lock of the failures. */
     private final Map<Integer, String> endReasons = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -36,7 +37,6 @@ public final class SamplingSession {
      */
     public SamplingSession(List<ZeekProcess> processes, Sampler.Options options, JfrSampleSink.Fields fields,
                            PtraceSession seized) {
-        ZeekFrames frames = new ZeekFrames();
         ended = new CountDownLatch(processes.size());
         for (ZeekProcess p : processes) {
             JfrSampleSink jfr = new JfrSampleSink(frames, Math.min(options.maxDepth(), zeekspy.jfr.JfrStackDepth.maxZeekDepth()),
@@ -100,7 +100,12 @@ public final class SamplingSession {
         return ended.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops every sampler and waits for them, then stops the statistics events. */
+    /** Waits until the samples taken so far are in the recording (they are committed in batches). */
+    public void flush() {
+        frames.flush();
+    }
+
+    /** Stops every sampler and waits for them, commits their samples, then stops the statistics events. */
     public void stop() {
         samplers.forEach(Sampler::stop);
         for (Thread t : threads) {
@@ -111,6 +116,7 @@ public final class SamplingSession {
                 break;
             }
         }
+        frames.close();
         for (Sampler s : samplers) {
             ZeekStatisticsEvent.emit(s.process().pid(), s.statistics().snapshot(), ownCpuNanos());
         }

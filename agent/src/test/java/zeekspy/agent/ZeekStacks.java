@@ -40,7 +40,7 @@ final class ZeekStacks {
 
     /**
      * The Zeek frames of a zeek.Sample, innermost first: generated frames whose class loader is
-     * a script file, then zeek-spy's root frame.
+     * a script file, then zeek-spy's root frame, the last.
      */
     static List<Frame> zeekStack(RecordedEvent sample) {
         List<RecordedFrame> frames = sample.getStackTrace().getFrames();
@@ -53,6 +53,7 @@ final class ZeekStacks {
         }
         assertTrue(i < frames.size(), "no root frame below " + zeek);
         assertEquals(ZeekJfrFormat.ROOT_CLASS, frames.get(i).getMethod().getType().getName());
+        assertEquals(i + 1, frames.size(), "nothing below the root frame");
         return zeek;
     }
 

@@ -23,7 +23,10 @@ class FrameLimitsTest {
     Path dir;
 
     private List<RecordedEvent> recordAll(JfrSampleSink sink, List<Sample> samples) throws Exception {
-        Path file = record(dir.resolve("limits.jfr"), r -> samples.forEach(sink::accept));
+        Path file = record(dir.resolve("limits.jfr"), r -> {
+            samples.forEach(sink::accept);
+            sink.flush();
+        });
         List<RecordedEvent> events = events(file, ZeekJfrFormat.SAMPLE_EVENT);
         events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
         assertEquals(samples.size(), events.size());

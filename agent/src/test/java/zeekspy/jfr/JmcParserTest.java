@@ -39,7 +39,10 @@ class JmcParserTest {
         String site = "/opt/zeek/share/zeek/site/slow-dns.zeek";
         Sample s = script(9, bif("fmt"), fn("SlowDNS::hashit", site, 12), event("dns_request", site, 40));
         JfrSampleSink sink = new JfrSampleSink(new ZeekFrames(), 50, "proxy-1", 1_000_000L);
-        Path file = record(dir.resolve("jmc.jfr"), r -> sink.accept(s));
+        Path file = record(dir.resolve("jmc.jfr"), r -> {
+            sink.accept(s);
+            sink.flush();
+        });
 
         IItemCollection samples = JfrLoaderToolkit.loadEvents(file.toFile()).apply(ItemFilters.type(ZeekJfrFormat.SAMPLE_EVENT));
         List<IItem> items = new ArrayList<>();

@@ -55,10 +55,14 @@ class SteadyStateTest {
         ZeekRecording.record(dir.resolve("steady.jfr"), r -> {
             generated[0] = ZeekFrames.generatedClasses();
             stacks.forEach(sink::accept);
+            sink.flush();
             generated[1] = ZeekFrames.generatedClasses();
             allocated[0] = threads.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 100_000; i++) {
                 sink.accept(stacks.get(i % stacks.size()));
+                if (i % 10_000 == 9_999) {
+                    sink.flush(); // a sampler queues at most its rate; this loop, as fast as it can
+                }
             }
             allocated[1] = threads.getThreadAllocatedBytes(tid);
             generated[2] = ZeekFrames.generatedClasses();
@@ -66,6 +70,7 @@ class SteadyStateTest {
         assertTrue(generated[1] > generated[0], "warm-up generated classes");
         assertEquals(generated[1], generated[2], "classes generated after warm-up");
         assertEquals(100_000 + stacks.size(), sink.committed());
+        assertEquals(0, sink.dropped());
         double bytesPerSample = (allocated[1] - allocated[0]) / 100_000.0;
         // The event object is about 64 bytes; anything per frame would show as hundreds.
         assertTrue(bytesPerSample < 100, "allocated per sample: " + bytesPerSample + " bytes");
@@ -76,6 +81,7 @@ class SteadyStateTest {
             for (int i = 0; i < n; i++) {
                 sink.accept(stacks.get(i % stacks.size()));
             }
+            sink.flush();
         });
         Map<List<ZeekRecording.Frame>, Integer> expected = new HashMap<>();
         for (int i = 0; i < n; i++) {

@@ -55,7 +55,7 @@ final class ZeekRecording {
 
     /**
      * The Zeek frames of a zeek.Sample, innermost first, checking the contract: a run of Zeek
-     * frames, then exactly one root frame, then no more Zeek or root frames.
+     * frames, then exactly one root frame, and nothing below it.
      */
     static List<Frame> zeekStack(RecordedEvent e) {
         List<RecordedFrame> frames = e.getStackTrace().getFrames();
@@ -70,11 +70,8 @@ final class ZeekRecording {
         RecordedFrame root = frames.get(i);
         assertEquals(ZeekJfrFormat.ROOT_CLASS, root.getMethod().getType().getName(), "frame below the Zeek stack");
         assertEquals(ZeekJfrFormat.ROOT_METHOD, root.getMethod().getName());
-        for (int j = i + 1; j < frames.size(); j++) {
-            RecordedFrame f = frames.get(j);
-            assertTrue(!isZeekFrame(f) && !f.getMethod().getType().getName().equals(ZeekJfrFormat.ROOT_CLASS),
-                    "Zeek or root frame among the thread's frames: " + f.getMethod().getType().getName() + "." + f.getMethod().getName());
-        }
+        assertEquals(i + 1, frames.size(), "frames below the root frame: " + frames.subList(i + 1, frames.size()).stream()
+                .map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName()).toList());
         return zeek;
     }
 

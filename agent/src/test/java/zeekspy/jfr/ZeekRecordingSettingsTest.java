@@ -40,6 +40,7 @@ class ZeekRecordingSettingsTest {
         try (Recording r = new Recording(Configuration.create(Path.of(ZeekRecordingSettings.class.getResource(ZeekRecordingSettings.RESOURCE).toURI())))) {
             r.start();
             sink.accept(script(5, fn("f", "a.zeek", 2), event("e", "a.zeek", 9)));
+            sink.flush();
             r.stop();
             r.dump(file);
         }
@@ -54,6 +55,7 @@ class ZeekRecordingSettingsTest {
         Assumptions.assumeFalse(new ZeekSampleEvent().isEnabled(), "a recording of another test is running");
         JfrSampleSink sink = new JfrSampleSink(new ZeekFrames(), 50, null, 1_000_000L);
         sink.accept(script(5, fn("f", "a.zeek", 2)));
+        sink.flush();
         assertEquals(0, sink.committed());
     }
 }

@@ -46,7 +46,10 @@ class ZeekStackRecordingTest {
     /** Records {@code samples} through a fresh sink keeping at most {@code maxDepth} frames; returns the zeek.Sample events. */
     private List<RecordedEvent> recordSamples(int maxDepth, List<Sample> samples) throws Exception {
         JfrSampleSink sink = new JfrSampleSink(new ZeekFrames(), maxDepth, "worker-1", PERIOD);
-        Path file = record(dir.resolve("samples.jfr"), r -> samples.forEach(sink::accept));
+        Path file = record(dir.resolve("samples.jfr"), r -> {
+            samples.forEach(sink::accept);
+            sink.flush();
+        });
         List<RecordedEvent> events = events(file, ZeekJfrFormat.SAMPLE_EVENT);
         assertEquals(samples.size(), events.size(), "zeek.Sample events");
         events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
@@ -90,6 +93,7 @@ class ZeekStackRecordingTest {
         Path file = record(dir.resolve("compact.jfr"), r -> {
             sink.accept(s);
             sink.accept(error);
+            sink.flush();
         });
         List<RecordedEvent> events = events(file, ZeekJfrFormat.SAMPLE_EVENT);
         events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));

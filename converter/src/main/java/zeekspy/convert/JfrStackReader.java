@@ -241,7 +241,7 @@ final class JfrStackReader {
      * @param loaderName the name of the class's loader, or null
      */
     int function(String className, String methodName, String loaderType, String loaderName) {
-        if (ZeekJfrFormat.ROOT_CLASS.equals(className) && ZeekJfrFormat.ROOT_METHOD.equals(methodName)) {
+        if (ZeekJfrFormat.isRoot(className, methodName)) {
             return ROOT;
         }
         if (ZeekJfrFormat.SCRIPT_LOADER_TYPE.equals(loaderType)) {

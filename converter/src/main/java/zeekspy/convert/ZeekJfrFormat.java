@@ -16,8 +16,10 @@ package zeekspy.convert;
  *       {@value #SYNTHETIC_FILE} for zeek-spy's own frames such as {@value #EMPTY_CALL_STACK}).
  *       The class name is a readable form of the path for JMC's views.</li>
  * </ul>
- * Below the outermost Zeek frame there is exactly one sampler frame, {@value #ROOT_CLASS}.{@value
- * #ROOT_METHOD}, and under it the sampler thread's own frames; readers drop both.
+ * Below the outermost Zeek frame there is exactly one frame, {@value #ROOT_CLASS}.{@value
+ * #ROOT_METHOD}, the first frame of the thread that commits the samples; readers drop it.
+ * Recordings of earlier versions have {@value #LEGACY_ROOT_METHOD} there, and the sampler
+ * thread's own frames below it; readers drop them all.
  */
 public final class ZeekJfrFormat {
     private ZeekJfrFormat() {}
@@ -46,9 +48,16 @@ public final class ZeekJfrFormat {
 
     /** Class loader type of generated Zeek frames. */
     public static final String SCRIPT_LOADER_TYPE = "zeekspy.jfr.ScriptFileLoader";
-    /** The single sampler frame below the Zeek stack. */
+    /** The single frame below the Zeek stack: the commit thread's {@code run()}. */
     public static final String ROOT_CLASS = "zeekspy.jfr.StackCommitter";
-    public static final String ROOT_METHOD = "commitZeekStack";
+    public static final String ROOT_METHOD = "run";
+    /** The root method of recordings by earlier builds, which had the sampler thread's frames below it. */
+    public static final String LEGACY_ROOT_METHOD = "commitZeekStack";
+
+    /** Whether a frame is the root frame, of this format or the legacy one. */
+    public static boolean isRoot(String className, String methodName) {
+        return ROOT_CLASS.equals(className) && (ROOT_METHOD.equals(methodName) || LEGACY_ROOT_METHOD.equals(methodName));
+    }
 
     /** Loader name ("file") of built-in function frames. */
     public static final String BUILTIN_FILE = "<builtin>";
