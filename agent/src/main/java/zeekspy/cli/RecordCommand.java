@@ -517,6 +517,10 @@ public final class RecordCommand implements Callable<Integer> {
                     StatusLine.micros(st.pauseP50()), StatusLine.micros(st.pauseP99()), StatusLine.micros(st.pauseMax()));
         }
         err.printf("zeek-spy: %d samples in %.1f s%n", samples, seconds);
+        long lost = session.lostSamples();
+        if (lost > 0) {
+            err.printf("zeek-spy: %d of them are not in the recording: committing them to JFR fell behind or failed%n", lost);
+        }
         List<Map.Entry<String, Long>> top = session.topFunctions(10, idle);
         long total = session.sampleCount(idle);
         if (total > 0) {

@@ -12,15 +12,20 @@ import zeekspy.stack.ScriptFrame;
 /**
  * Commits the samples of the sinks of one {@link ZeekFrames} on a {@link CommitThread}, so that
  * each stack trace is the Zeek stack on that thread's single {@code run()} frame rather than on
- * a sampler's own frames. Samplers only queue: they never wait and wake no one. The thread
- * takes what is queued every {@value #BATCH_MILLIS} ms and commits it in a row, which is also
- * cheaper than a commit between two of a sampler's sleeps (the JVM's stack walk and JFR's
- * buffers stay in the CPU's caches). Each event's time is set when it is queued.
+ * a sampler's own frames. Samplers only queue: they never wait, and wake the thread only when a
+ * burst fills a quarter of the queue. The thread takes what is queued every {@value
+ * #BATCH_MILLIS} ms and commits it in a row; {@link #flush()} makes it commit at once. Each
+ * event's time is set when it is queued.
  */
 public final class CommitLoop {
     /** Samples queued at most; more are dropped (and counted) rather than making a sampler wait. */
     static final int CAPACITY = 1 << 16;
-    static final long BATCH_MILLIS = 100;
+    /**
+     * A wake-up of an idle thread costs tens of microseconds on a virtual machine (BENCHMARKS.md,
+     * WakeUpFloor), and a commit in a long row costs a few: a second's samples make one batch.
+     * JFR itself writes its buffers out about once a second.
+     */
+    static final long BATCH_MILLIS = 1000;
     private static final long FLUSH_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final ZeekFrames frames;

@@ -51,6 +51,11 @@ public final class ZeekFrames {
         commits().flush();
     }
 
+    /** Samples lost because committing them failed (a bug, reported on stderr). */
+    public long commitFailures() {
+        return commits().failures();
+    }
+
     /** Flushes, then ends the commit thread; samples offered later are lost. */
     public void close() {
         commits().close();

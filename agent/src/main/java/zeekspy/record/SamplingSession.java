@@ -28,6 +28,7 @@ public final class SamplingSession {
     private final FunctionTally tally = new FunctionTally();
     private final CountDownLatch ended;
     private final ZeekFrames frames = new ZeekFrames();
+    private final List<JfrSampleSink> sinks = new ArrayList<>();
     /** Why each sampler ended, by pid, in the order they ended; also the lock of the failures. */
     private final Map<Integer, String> endReasons = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class SamplingSession {
         for (ZeekProcess p : processes) {
             JfrSampleSink jfr = new JfrSampleSink(frames, Math.min(options.maxDepth(), zeekspy.jfr.JfrStackDepth.maxZeekDepth()),
                     p.node().isEmpty() ? null : p.node(), options.periodNanos(), fields);
+            sinks.add(jfr);
             Sampler sampler = new Sampler(p, options, (Sample s) -> {
                 jfr.accept(s);
                 tally.accept(s);
@@ -98,6 +100,11 @@ public final class SamplingSession {
     /** Waits until every sampler has ended (duration, process exit) or the timeout passes; true if all ended. */
     public boolean awaitEnd(long timeoutMillis) throws InterruptedException {
         return ended.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Samples taken but not recorded: the commit thread fell a whole queue behind, or failed. */
+    public long lostSamples() {
+        return sinks.stream().mapToLong(JfrSampleSink::dropped).sum() + frames.commitFailures();
     }
 
     /** Waits until the samples taken so far are in the recording (they are committed in batches). */

@@ -35,7 +35,7 @@ class CommitLoopTest {
         Path file = record(dir.resolve("time.jfr"), r -> {
             sink.accept(script(1, fn("f", "a.zeek", 1)));
             try {
-                Thread.sleep(400); // several of the commit thread's batches
+                Thread.sleep(400); // the commit thread sleeps meanwhile
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
@@ -97,6 +97,20 @@ class CommitLoopTest {
             assertEquals(List.of(new ZeekRecording.Frame(ZeekJfrFormat.ERROR_FRAME, ZeekJfrFormat.SYNTHETIC_FILE, 0)), zeekStack(events.get(i)));
         }
         assertEquals(3, sink.limitErrors());
+    }
+
+    @Test
+    void samplesAfterTheLoopClosedAreCountedAsDropped() throws Exception {
+        ZeekFrames frames = new ZeekFrames();
+        JfrSampleSink sink = new JfrSampleSink(frames, 50, null, 1_000_000L);
+        Path file = record(dir.resolve("closed.jfr"), r -> {
+            sink.accept(script(1, fn("f", "a.zeek", 1)));
+            frames.close();
+            sink.accept(script(1, fn("f", "a.zeek", 2)));
+        });
+        assertEquals(1, events(file, ZeekJfrFormat.SAMPLE_EVENT).size());
+        assertEquals(1, sink.committed());
+        assertEquals(1, sink.dropped());
     }
 
     @Test
