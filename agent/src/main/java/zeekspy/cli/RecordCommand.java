@@ -251,7 +251,9 @@ public final class RecordCommand implements Callable<Integer> {
                 err.flush();
             }
             StatusLine status = quiet ? null : new StatusLine(err, session, started);
-            while (!session.awaitEnd(250) && !stopRequested) {
+            // Once a second: the status line counts seconds, the disk check keeps 3 s of
+            // recording in reserve, and an end or a signal ends the wait at once.
+            while (!session.awaitEnd(1000) && !stopRequested) {
                 lowSpace = repository.lowSpace();
                 if (lowSpace != null) {
                     break;
