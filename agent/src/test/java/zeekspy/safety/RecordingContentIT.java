@@ -63,7 +63,7 @@ class RecordingContentIT {
             "Interpreted", "JIT compiled", "Inlined", "Native", "app", "platform", "bootstrap",
             ZeekJfrFormat.ROOT_CLASS, ZeekJfrFormat.ROOT_METHOD, ZeekJfrFormat.SCRIPT_LOADER_TYPE,
             ZeekJfrFormat.EMPTY_CALL_STACK, ZeekJfrFormat.IDLE_FRAME, ZeekJfrFormat.NATIVE_FRAME, ZeekJfrFormat.ERROR_FRAME,
-            ZeekJfrFormat.BUILTIN_FILE, ZeekJfrFormat.SYNTHETIC_FILE, "zeek-spy root frame");
+            ZeekJfrFormat.BUILTIN_FILE, ZeekJfrFormat.SYNTHETIC_FILE, "zeek-spy commit thread");
     /** Names of zeek-spy's and the JDK's own classes, packages and modules, and method descriptors. */
     private static final Pattern JAVA_NAME = Pattern.compile("(java|jdk|sun|zeekspy|com[./]sun)[./][\\w./$+]*|jrt:/[\\w.]+|\\(.*\\)\\S+");
     /** The name of a method of zeek-spy's or the JDK's own code (in frames below the Zeek stack). */
