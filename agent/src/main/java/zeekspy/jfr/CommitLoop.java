@@ -1,6 +1,7 @@
 package zeekspy.jfr;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,11 +99,6 @@ public final class CommitLoop {
         }
     }
 
-    /** Outermost functions with a slot. */
-    synchronized int roots() {
-        return roots.size();
-    }
-
     /** Commit threads that died of an exception (each losing the sample it was committing). */
     long failures() {
         return failures.get();
@@ -157,8 +153,8 @@ public final class CommitLoop {
         int id = outermost.id;
         if (id >= slots.length) {
             int old = slots.length;
-            slots = java.util.Arrays.copyOf(slots, Math.max(id + 1, 2 * old));
-            java.util.Arrays.fill(slots, old, slots.length, -1);
+            slots = Arrays.copyOf(slots, Math.max(id + 1, 2 * old));
+            Arrays.fill(slots, old, slots.length, -1);
         }
         if (slots[id] < 0 && roots.size() < frames.limits().maxRoots()) {
             slots[id] = roots.size();

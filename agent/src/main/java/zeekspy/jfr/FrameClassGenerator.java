@@ -71,7 +71,7 @@ final class FrameClassGenerator {
                 .make()
                 .getBytes();
         ScriptFileLoader loader = new ScriptFileLoader(file, FrameClassGenerator.class.getClassLoader());
-        return instantiate(loader.define(className, classFile));
+        return instantiate(loader.define(className, classFile), new Class<?>[0]);
     }
 
     /**
@@ -86,20 +86,16 @@ final class FrameClassGenerator {
                 .make()
                 .getBytes();
         Class<?> type = new CommitThreadLoader(FrameClassGenerator.class.getClassLoader()).define(ZeekJfrFormat.ROOT_CLASS, classFile);
-        GENERATED.incrementAndGet();
-        try {
-            return (CommitThread) type.getConstructor(CommitLoop.class, int.class).newInstance(loop, roots.size());
-        } catch (InstantiationException | IllegalAccessException | InvocationTargetException | NoSuchMethodException e) {
-            throw new IllegalStateException("cannot instantiate generated commit thread: " + e, e);
-        }
+        return (CommitThread) instantiate(type, new Class<?>[] {CommitLoop.class, int.class}, loop, roots.size());
     }
 
-    private static Object instantiate(Class<?> type) {
+    /** A new instance of the generated class {@code type}, through its constructor of {@code parameters}. */
+    private static Object instantiate(Class<?> type, Class<?>[] parameters, Object... arguments) {
         GENERATED.incrementAndGet();
         try {
-            return type.getConstructor().newInstance();
+            return type.getConstructor(parameters).newInstance(arguments);
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException | NoSuchMethodException e) {
-            throw new IllegalStateException("cannot instantiate generated frame class " + type.getName() + ": " + e, e);
+            throw new IllegalStateException("cannot instantiate generated class " + type.getName() + ": " + e, e);
         }
     }
 

@@ -130,7 +130,6 @@ public final class JfrSampleSink implements SampleSink {
         e.end();
         e.sink = this;
         e.stack = stack;
-        e.scriptStack = stack == sample.frames();
         if (!commits.offer(e)) {
             dropped++;
         }
@@ -163,7 +162,7 @@ public final class JfrSampleSink implements SampleSink {
         switch (fields) {
             case ALL -> {
                 e.function = stack.get(0).function();
-                e.location = stack == e.stack && e.scriptStack ? chain.location : null;
+                e.location = SCRIPT.equals(e.kind) ? chain.location : null; // the sample's own stack was prepared
             }
             case STANDARD -> { } // everything set in accept is kept
             case COMPACT -> {

@@ -1,8 +1,6 @@
 package zeekspy.jfr;
 
 import java.util.List;
-import zeekspy.stack.ScriptFrame;
-
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Label;
@@ -10,6 +8,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import zeekspy.convert.ZeekJfrFormat;
+import zeekspy.stack.ScriptFrame;
 
 /**
  * One sample of a Zeek process. Its stack trace is the Zeek script stack (see
@@ -57,7 +56,6 @@ public final class ZeekSampleEvent extends jdk.jfr.Event {
     // For the commit thread (CommitLoop); transient fields are not part of the event. Here
     // rather than in a holder object so that a queued sample allocates nothing more.
     transient JfrSampleSink sink;
-    /** The stack to commit; the sample's own when {@link #scriptStack}. */
+    /** The stack to commit: the sample's own, or a synthetic one. */
     transient List<ScriptFrame> stack;
-    transient boolean scriptStack;
 }

@@ -1,6 +1,7 @@
 package zeekspy.jfr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static zeekspy.jfr.ZeekRecording.events;
 import static zeekspy.jfr.ZeekRecording.fn;
@@ -67,6 +68,7 @@ class FrameLimitsTest {
         RecordedEvent fullBody = events.get(8);
         assertEquals("error", fullBody.getString(ZeekJfrFormat.FIELD_KIND));
         assertEquals(JfrSampleSink.FRAME_LIMIT_ERROR, fullBody.getString(ZeekJfrFormat.FIELD_ERROR));
+        assertNull(fullBody.getString(ZeekJfrFormat.FIELD_LOCATION), "the sample's location is not the error frame's");
         assertEquals(2, fullBody.getInt(ZeekJfrFormat.FIELD_DEPTH));
         assertEquals(List.of(new ZeekRecording.Frame(ZeekJfrFormat.ERROR_FRAME, ZeekJfrFormat.SYNTHETIC_FILE, 0)), zeekStack(fullBody));
         assertEquals("script", events.get(10).getString(ZeekJfrFormat.FIELD_KIND));
