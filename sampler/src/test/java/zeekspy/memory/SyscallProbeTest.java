@@ -39,6 +39,10 @@ class SyscallProbeTest {
         try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin");
              SyscallProbe sleeping = SyscallProbe.fromRegisters(sleeper.pid, sleeper.pid);
              SyscallProbe running = SyscallProbe.fromRegisters(spinner.pid, spinner.pid)) {
+            // One long nanosleep: the helper's own sleep wakes every millisecond, and the probe
+            // could catch it running between the state check below and its own look.
+            sleeper.command("exec");
+            Await.until(() -> ProcFs.comm(sleeper.pid).equals("sleep"), "the sleeper became /bin/sleep");
             Await.until(() -> ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2) >= 0, "sleeping");
             // Not stopped by us: no registers, only the scheduler state.
             Await.until(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "the sleeper sleeps");
