@@ -4,7 +4,7 @@
 # from /proc every 10 s, nothing else (no jcmd, no agent: the measurement adds no work to the
 # JVM). Prints Markdown: per run, the start-up (JVM, layout, JFR: the first 10 s), each
 # following minute, the average after the first minute of sampling (JIT done) and over the
-# whole run, and the busiest threads after the first minute.
+# whole run, the pause's median (record's summary) and the busiest threads after the first minute.
 #
 # Usage: bench/record-cpu.sh [--rate 100] [--duration 6m] [--runs 2] [--jar FILE] [--inferior FILE]
 set -euo pipefail
@@ -59,8 +59,8 @@ minutes=$(( (total - 10) / 60 ))
 header="| run | start-up, 0–10 s (CPU s) |"
 rule="|---|---|"
 for (( m = 0; m < minutes; m++ )); do header+=" $((10 + 60 * m))–$((70 + 60 * m)) s |"; rule+="---|"; done
-echo "$header after 70 s | whole run | busiest threads after 70 s |"
-echo "$rule---|---|---|"
+echo "$header after 70 s | whole run | pause p50 | busiest threads after 70 s |"
+echo "$rule---|---|---|---|"
 
 for (( run = 1; run <= runs; run++ )); do
   "$inferior" --run $(( total + 60 )) --workload deep >/dev/null 2>&1 &
@@ -93,6 +93,7 @@ for (( run = 1; run <= runs; run++ )); do
   done
   row+=" $(awk -v a="${at[70]}" -v b="${at[$last]}" -v s=$(( last - 70 )) -v k="$ticks" 'BEGIN { printf "%.2f %%", 100 * (b - a) / k / s }') |"
   row+=" $(awk -v b="${at[$last]}" -v s="$last" -v k="$ticks" 'BEGIN { printf "%.2f %%", 100 * b / k / s }') |"
+  row+=" $(sed -n 's/.*pause p50 \([0-9.]* µs\) p99.*/\1/p' "$out/zeek-spy.log" | head -1) |"
   row+=" $(join -a2 -e 0 -o '2.1,1.2,2.2' <(sort "$out/threads70") <(sort "$out/threadsLast") \
     | awk -v s=$(( last - 70 )) -v k="$ticks" '{ d = $3 - $2; if (d > 0) printf "%s\t%.2f\n", $1, 100 * d / k / s }' \
     | sort -t$'\t' -k2 -rn | head -4 | awk -F'\t' '{ printf "%s%s %s %%", (NR > 1 ? ", " : ""), $1, $2 }') |"

@@ -2,6 +2,8 @@ package zeekspy.memory;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,10 @@ import java.util.Objects;
  * <p>A bad address is an ordinary failed read. Only two conditions throw: the process is gone
  * (ESRCH, {@link ProcessGoneException}) and permission was lost ({@link ProcessAccessException}).
  * Not thread-safe: it reuses its native buffers; use one instance per thread.
+ *
+ * <p>The native buffers are filled and read through direct {@link ByteBuffer} views, whose
+ * accesses the JIT compiles to plain loads and stores: {@link Memory}'s own accessors are one JNI
+ * call each, and a cold sample paid for several.
  */
 public final class ProcessVmMemory implements ProcessMemory {
     private static final int IOVEC_BYTES = 16;
@@ -19,9 +25,11 @@ public final class ProcessVmMemory implements ProcessMemory {
     private final int pid;
     private final long pageSize;
     private final Memory localIov = new Memory(IOVEC_BYTES);
+    private final ByteBuffer localIovs = view(localIov);
     private final Memory remoteIov = new Memory((long) LibC.IOV_MAX * IOVEC_BYTES);
-    private final long[] iovecs = new long[LibC.IOV_MAX * 2];
+    private final ByteBuffer remoteIovs = view(remoteIov);
     private Memory buffer = new Memory(4096);
+    private ByteBuffer bufferView = view(buffer);
     private long syscalls;
 
     /** A reader for {@code pid} without any check; see {@link #open(int)}. */
@@ -72,15 +80,14 @@ public final class ProcessVmMemory implements ProcessMemory {
             while (count < LibC.IOV_MAX && done + total < length) {
                 long toPageEnd = pageSize - (at & (pageSize - 1));
                 long piece = Math.min(length - done - total, toPageEnd);
-                iovecs[2 * count] = at;
-                iovecs[2 * count + 1] = piece;
+                remoteIov(count, at, piece);
                 at += piece;
                 total += piece;
                 count++;
             }
             long got = readv(Pointer.nativeValue(buffer), total, count);
             if (got > 0) {
-                buffer.read(0, dst, offset + done, (int) got);
+                bufferView.get(0, dst, offset + done, (int) got);
                 done += (int) got;
             }
             if (got < total) {
@@ -106,8 +113,7 @@ public final class ProcessVmMemory implements ProcessMemory {
             int count = Math.min(n - first, LibC.IOV_MAX);
             long total = 0;
             for (int j = 0; j < count; j++) {
-                iovecs[2 * j] = batch.address(first + j);
-                iovecs[2 * j + 1] = batch.length(first + j);
+                remoteIov(j, batch.address(first + j), batch.length(first + j));
                 total += batch.length(first + j);
             }
             long got = total == 0 ? 0 : readv(base + batch.offset(first), total, count);
@@ -122,14 +128,38 @@ public final class ProcessVmMemory implements ProcessMemory {
             }
             next = j == first + count ? j : j + 1;
         }
-        buffer.read(0, batch.data(), 0, used);
+        bufferView.get(0, batch.data(), 0, used);
+    }
+
+    /**
+     * One system call for the requests of all the batches (as many as {@link LibC#IOV_MAX}
+     * allows), whose bytes are thrown away; the batches' results are left as they were.
+     */
+    @Override
+    public void warm(ReadBatch... batches) {
+        int count = 0;
+        long total = 0;
+        for (ReadBatch batch : batches) {
+            for (int i = 0; i < batch.count() && count < LibC.IOV_MAX; i++) {
+                remoteIov(count++, batch.address(i), batch.length(i));
+                total += batch.length(i);
+            }
+        }
+        if (total > 0) {
+            ensureBuffer(total);
+            readv(Pointer.nativeValue(buffer), total, count);
+        }
+    }
+
+    private void remoteIov(int i, long address, long length) {
+        remoteIovs.putLong(i * IOVEC_BYTES, address);
+        remoteIovs.putLong(i * IOVEC_BYTES + 8, length);
     }
 
     /** One process_vm_readv of {@code count} prepared remote iovecs into {@code local}; 0 on EFAULT. */
     private long readv(long local, long total, int count) {
-        localIov.setLong(0, local);
-        localIov.setLong(8, total);
-        remoteIov.write(0, iovecs, 0, 2 * count);
+        localIovs.putLong(0, local);
+        localIovs.putLong(8, total);
         syscalls++;
         long got = LibC.process_vm_readv(pid, Pointer.nativeValue(localIov), 1, Pointer.nativeValue(remoteIov), count, 0);
         if (got >= 0) {
@@ -152,7 +182,12 @@ public final class ProcessVmMemory implements ProcessMemory {
         if (buffer.size() < size) {
             buffer.close();
             buffer = new Memory(Math.max(size, buffer.size() * 2));
+            bufferView = view(buffer);
         }
+    }
+
+    private static ByteBuffer view(Memory memory) {
+        return memory.getByteBuffer(0, memory.size()).order(ByteOrder.nativeOrder());
     }
 
     @Override
