@@ -20,14 +20,6 @@ public interface ProcessMemory extends AutoCloseable {
      */
     void read(ReadBatch batch);
 
-    /**
-     * Reads the batches' requests again and keeps nothing, leaving their results as they were:
-     * brings the way to those bytes (the kernel's, the page tables, the caches) back into the
-     * caches before a read that must be quick. Memory that is not a live process has nothing to
-     * warm, hence the default.
-     */
-    default void warm(ReadBatch... batches) {}
-
     /** Number of system calls made so far (for statistics and benchmarks). */
     long syscalls();
 

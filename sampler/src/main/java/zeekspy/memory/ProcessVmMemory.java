@@ -131,26 +131,6 @@ public final class ProcessVmMemory implements ProcessMemory {
         bufferView.get(0, batch.data(), 0, used);
     }
 
-    /**
-     * One system call for the requests of all the batches (as many as {@link LibC#IOV_MAX}
-     * allows), whose bytes are thrown away; the batches' results are left as they were.
-     */
-    @Override
-    public void warm(ReadBatch... batches) {
-        int count = 0;
-        long total = 0;
-        for (ReadBatch batch : batches) {
-            for (int i = 0; i < batch.count() && count < LibC.IOV_MAX; i++) {
-                remoteIov(count++, batch.address(i), batch.length(i));
-                total += batch.length(i);
-            }
-        }
-        if (total > 0) {
-            ensureBuffer(total);
-            readv(Pointer.nativeValue(buffer), total, count);
-        }
-    }
-
     private void remoteIov(int i, long address, long length) {
         remoteIovs.putLong(i * IOVEC_BYTES, address);
         remoteIovs.putLong(i * IOVEC_BYTES + 8, length);

@@ -73,12 +73,13 @@ public final class Sampler {
     /** Warm-up reads stop this long before the next tick is due. */
     private static final long WARM_UP_MARGIN_NANOS = 1_000_000;
     /**
-     * Periods from which blocking mode, just before each pause, reads again what the last sample
-     * read, without stopping Zeek or decoding anything ({@link StackReader#warmLastRead}): 10 ms
-     * after the last sample the read's way through the kernel and Zeek's page tables has gone
-     * cold, and the read under the stop took twice as long (Zeek stopped 20-30 µs instead of 12
-     * at 100 Hz; BENCHMARKS.md). At shorter periods it stays warm from the previous sample, and
-     * the extra read would cost more than it saves.
+     * Periods from which blocking mode reads the stack once without stopping Zeek just before
+     * each pause, and discards what it read: 10 ms after the last sample the read's way through
+     * the kernel and Zeek's page tables has gone cold, and the read under the stop took twice as
+     * long (Zeek stopped 20-30 µs instead of 12 at 100 Hz; BENCHMARKS.md). At shorter periods it
+     * stays warm from the previous sample, and the extra read would cost more than it saves.
+     * Repeating only the last sample's reads, in one system call and without decoding, cost less
+     * CPU but left the pause 1.5-4 µs longer (BENCHMARKS.md, Recording, tenth run).
      */
     private static final long PRE_READ_PERIOD_NANOS = 2_000_000;
 
@@ -96,8 +97,8 @@ public final class Sampler {
     private SyscallProbe syscallProbe;
     private long syscallsBefore;
     /**
-     * Reads a running Zeek for the warm-up, whose results are discarded: with caches of its own,
-     * so that a torn read's garbage never reaches the samples.
+     * Reads a running Zeek for the warm-up and the pre-reads, whose results are discarded: with
+     * caches of its own, so that a torn read's garbage never reaches the samples.
      */
     private StackReader runningReader;
     private final List<ScriptFrame> discarded = new ArrayList<>();
@@ -205,7 +206,7 @@ public final class Sampler {
             }
         }
         warmUpSyscalls += process.memory().syscalls() - syscalls;
-        if (warmUpReadsLeft == 0) {
+        if (warmUpReadsLeft == 0 && !preReads()) {
             runningReader = null;
         }
     }
@@ -219,15 +220,6 @@ public final class Sampler {
             return reader.read(discarded) != StackError.PROCESS_GONE;
         } catch (ProcessGoneException e) {
             return false;
-        }
-    }
-
-    /** Like {@link #readDiscarded}, for {@link StackReader#warmLastRead}. */
-    private void warmLastRead() {
-        try {
-            reader.warmLastRead();
-        } catch (ProcessGoneException e) {
-            // the pause learns how it ended
         }
     }
 
@@ -317,7 +309,7 @@ public final class Sampler {
         try {
             if (session != null) {
                 if (preReads()) {
-                    warmLastRead(); // counted in the syscalls per sample, not in the pause
+                    readDiscarded(runningReader()); // counted in the syscalls per sample, not in the pause
                 }
                 PtraceSession.Result r = session.pause(this::readStopped);
                 if (r.ended()) {

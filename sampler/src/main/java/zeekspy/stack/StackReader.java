@@ -293,17 +293,6 @@ public final class StackReader {
         return result;
     }
 
-    /**
-     * Reads again, in one system call, the bytes of the last {@link #read}'s vector headers and
-     * frames, and decodes nothing: just before a read that must be quick, it warms that read's
-     * way without its cost ({@link ProcessMemory#warm}). Does nothing before the first read.
-     *
-     * @throws zeekspy.memory.ProcessGoneException when the process is gone
-     */
-    public void warmLastRead() {
-        memory.warm(headers, batch);
-    }
-
     /** Empties the caches. */
     void clearCaches() {
         funcCache.clear();

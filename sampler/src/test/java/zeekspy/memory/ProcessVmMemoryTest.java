@@ -126,33 +126,6 @@ class ProcessVmMemoryTest {
     }
 
     @Test
-    void warmingRereadsSeveralBatchesInOneCallAndLeavesTheirResults() {
-        long buf = helper.address("buf");
-        ReadBatch first = new ReadBatch(4, 64);
-        first.add(buf, 24);
-        ReadBatch second = new ReadBatch(8, 256);
-        for (int i = 0; i < 5; i++) {
-            second.add(buf + 512 * i, 40);
-        }
-        memory.read(first);
-        memory.read(second);
-        byte[] firstBytes = first.data().clone();
-        byte[] secondBytes = second.data().clone();
-        long before = memory.syscalls();
-        memory.warm(first, second);
-        assertEquals(1, memory.syscalls() - before);
-        assertArrayEquals(firstBytes, first.data());
-        assertArrayEquals(secondBytes, second.data());
-        assertTrue(first.ok(0) && second.ok(4));
-
-        second.add(helper.address("unmapped"), 8);
-        memory.warm(first, second); // a range that cannot be read is no error
-        before = memory.syscalls();
-        memory.warm(new ReadBatch(1, 8));
-        assertEquals(0, memory.syscalls() - before, "nothing to read, no call");
-    }
-
-    @Test
     void bigSingleReadSpansManyPages() {
         // 6 MB from the start of the helper's executable mapping onwards; stops where the mapping ends
         ProcFs.Mapping first = ProcFs.maps(helper.pid).get(0);

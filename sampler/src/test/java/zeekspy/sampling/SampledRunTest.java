@@ -77,9 +77,8 @@ class SampledRunTest {
     }
 
     /**
-     * Blocking mode at long periods reads again what the last sample read before each pause,
-     * without stopping Zeek (one system call more a sample); at 1 kHz it does not. The samples
-     * stay error-free.
+     * Blocking mode at long periods reads the stack once before each pause, without stopping
+     * Zeek (about two reads more a sample); at 1 kHz it does not. The samples stay error-free.
      */
     @Test
     void blockingAtLowRatesReadsOnceBeforeEachPause() throws Exception {
@@ -89,7 +88,7 @@ class SampledRunTest {
             Tally tally = new Tally();
             double low = syscallsPerSample(process, 200, Duration.ofSeconds(3), tally);
             double high = syscallsPerSample(process, 1000, Duration.ofSeconds(1), new Tally());
-            assertTrue(low >= high + 0.9, "syscalls per sample at 200 Hz " + low + ", at 1 kHz " + high);
+            assertTrue(low >= high + 1.5, "syscalls per sample at 200 Hz " + low + ", at 1 kHz " + high);
             assertTrue(tally.total >= 500, tally.total + " samples");
             assertEquals(0, tally.counts.getOrDefault("<error>", 0L), tally.counts.toString());
         }
