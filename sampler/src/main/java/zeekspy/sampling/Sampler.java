@@ -311,7 +311,7 @@ public final class Sampler {
                 if (preReads()) {
                     readDiscarded(runningReader()); // counted in the syscalls per sample, not in the pause
                 }
-                PtraceSession.Result r = session.pause(this::readStopped);
+                PtraceSession.Result r = session.pause(this::readSample);
                 if (r.ended()) {
                     return session.endMessage();
                 }
@@ -324,7 +324,7 @@ public final class Sampler {
                     statistics.pause(session.lastStoppedNanos());
                 }
             } else {
-                readRunning();
+                readSample();
                 if (!watch.sameProgram()) {
                     return watch.endMessage();
                 }
@@ -340,13 +340,8 @@ public final class Sampler {
         return null;
     }
 
-    /** Inside a pause, on the tracer thread: Zeek's main thread is stopped. */
-    private void readStopped() {
-        sampleError = reader.read(frames);
-        sampleKind = classify();
-    }
-
-    private void readRunning() {
+    /** Reads the sample's stack: in blocking mode inside a pause, on the tracer thread. */
+    private void readSample() {
         sampleError = reader.read(frames);
         sampleKind = classify();
     }
