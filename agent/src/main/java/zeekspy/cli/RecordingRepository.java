@@ -36,8 +36,8 @@ final class RecordingRepository {
     private final Path output;
     private final Path dir;
     private final FileStore store;
-    private long lastBytes;
-    private long lastNanos = System.nanoTime();
+    private long lastFree = -1;
+    private long lastNanos;
     private double bytesPerSecond;
 
     private RecordingRepository(Path output, Path dir) throws IOException {
@@ -95,18 +95,22 @@ final class RecordingRepository {
 
     /**
      * Null while there is room to go on recording, else why not: the free space is below
-     * {@link #MIN_FREE} plus what JFR wrote in the last 3 s at the highest rate seen.
+     * {@link #MIN_FREE} plus 3 s of the fastest the device was seen filling up, whoever wrote to
+     * it. The speed comes from the free space itself, once a second: one statfs, where adding
+     * up JFR's chunk files took a directory walk.
      */
     String lowSpace() throws IOException {
         long now = System.nanoTime();
-        if (now - lastNanos >= 1_000_000_000L) {
-            long bytes = chunkBytes();
-            double rate = Math.max(0, bytes - lastBytes) * 1e9 / (now - lastNanos);
+        long free = store.getUsableSpace();
+        if (lastFree < 0) {
+            lastFree = free;
+            lastNanos = now;
+        } else if (now - lastNanos >= 1_000_000_000L) {
+            double rate = Math.max(0, lastFree - free) * 1e9 / (now - lastNanos);
             bytesPerSecond = Math.max(rate, 0.9 * bytesPerSecond);
-            lastBytes = bytes;
+            lastFree = free;
             lastNanos = now;
         }
-        long free = store.getUsableSpace();
         long reserve = MIN_FREE + (long) (3 * bytesPerSecond);
         if (free >= reserve) {
             return null;
@@ -215,20 +219,6 @@ final class RecordingRepository {
             return (n >> 10) + " KiB";
         }
         return String.format("%.1f %s", n >= 1L << 30 ? n / (double) (1L << 30) : n / (double) (1 << 20), n >= 1L << 30 ? "GiB" : "MiB");
-    }
-
-    private long chunkBytes() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            long sum = 0;
-            for (Path p : files.filter(f -> f.toString().endsWith(".jfr")).toList()) {
-                try {
-                    sum += Files.size(p);
-                } catch (IOException gone) {
-                    // JFR removed a chunk it no longer needs.
-                }
-            }
-            return sum;
-        }
     }
 
     /** Points JFR's repository back at the temporary directory, so that JFR no longer recreates ours. */
