@@ -283,7 +283,8 @@ final class AgentSession {
             }
         }
         return new AgentStatus(null, failure == null, failure, state, jvmPid, args.rate(), modeName(), jfrStackDepth,
-                zeekDepth, depthWarning, settingsFile == null ? null : settingsFile.toString(), startedMillis, list);
+                zeekDepth, depthWarning, settingsFile == null ? null : settingsFile.toString(), startedMillis,
+                session == null ? 0 : session.lostSamples(), list);
     }
 
     String depthWarning() {

@@ -24,11 +24,13 @@ import java.util.Properties;
  * @param depthWarning why fewer Zeek frames are kept than asked for, or null
  * @param settingsFile zeek.jfc written for this JVM ({@code jcmd PID JFR.start settings=...}), or null
  * @param startedMillis when sampling started (epoch milliseconds), or 0
+ * @param lostSamples samples taken that are not in the host JVM's recordings: committing them to
+ *     JFR fell a whole queue behind, or failed
  * @param processes the sampled processes
  */
 public record AgentStatus(String reply, boolean ok, String message, State state, long jvmPid, double rate, String mode,
                           int jfrStackDepth, int zeekDepth, String depthWarning, String settingsFile, long startedMillis,
-                          List<ProcessStatus> processes) {
+                          long lostSamples, List<ProcessStatus> processes) {
     /** What the agent does. */
     public enum State {
         /** Loaded, but has not sampled. */
@@ -58,13 +60,13 @@ public record AgentStatus(String reply, boolean ok, String message, State state,
 
     /** A status with nothing sampled. */
     public static AgentStatus idle(long jvmPid) {
-        return new AgentStatus(null, true, null, State.IDLE, jvmPid, 0, null, 0, 0, null, null, 0, List.of());
+        return new AgentStatus(null, true, null, State.IDLE, jvmPid, 0, null, 0, 0, null, null, 0, 0, List.of());
     }
 
     /** The same status as the answer to request {@code token}: {@code ok} and {@code message}. */
     public AgentStatus answer(String token, boolean ok, String message) {
         return new AgentStatus(token, ok, message, state, jvmPid, rate, mode, jfrStackDepth, zeekDepth, depthWarning,
-                settingsFile, startedMillis, processes);
+                settingsFile, startedMillis, lostSamples, processes);
     }
 
     /** Samples taken of every process. */
@@ -87,6 +89,7 @@ public record AgentStatus(String reply, boolean ok, String message, State state,
         put(p, "depth.warning", depthWarning);
         put(p, "settings", settingsFile);
         p.setProperty("started", Long.toString(startedMillis));
+        p.setProperty("lost", Long.toString(lostSamples));
         p.setProperty("processes", Integer.toString(processes.size()));
         for (int i = 0; i < processes.size(); i++) {
             ProcessStatus s = processes.get(i);
@@ -141,7 +144,8 @@ public record AgentStatus(String reply, boolean ok, String message, State state,
             return new AgentStatus(p.getProperty("reply"), Boolean.parseBoolean(get(p, "ok")), p.getProperty("message"),
                     State.valueOf(get(p, "state")), num(p, "jvm.pid"), Double.parseDouble(get(p, "rate")),
                     p.getProperty("mode"), Integer.parseInt(get(p, "depth.jfr")), Integer.parseInt(get(p, "depth.zeek")),
-                    p.getProperty("depth.warning"), p.getProperty("settings"), num(p, "started"), processes);
+                    p.getProperty("depth.warning"), p.getProperty("settings"), num(p, "started"),
+                    Long.parseLong(p.getProperty("lost", "0")), processes); // no "lost" from agents before it was added
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a zeek-spy agent status file: " + e.getMessage());
         }

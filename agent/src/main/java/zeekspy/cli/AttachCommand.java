@@ -83,7 +83,7 @@ public final class AttachCommand implements Callable<Integer> {
         switch (request.action()) {
             case START -> started(out, answer);
             case STOP -> out.println("JVM " + jvm + ": " + answer.message());
-            case STATUS -> report(out, answer);
+            case STATUS -> report(out, jvm, answer);
         }
         out.flush();
         return 0;
@@ -140,7 +140,8 @@ public final class AttachCommand implements Callable<Integer> {
         out.println("stop: zeek-spy attach --jvm " + jvm + " --stop");
     }
 
-    private void report(PrintWriter out, AgentStatus s) {
+    /** The agent's status for {@code attach --status}. */
+    static void report(PrintWriter out, int jvm, AgentStatus s) {
         String head = switch (s.state()) {
             case IDLE -> "loaded, not sampling";
             case STARTING -> "starting";
@@ -170,6 +171,9 @@ public final class AttachCommand implements Callable<Integer> {
                     p.errorsByReason() == null ? "" : " (" + p.errorsByReason() + ")", p.missedTicks(),
                     StatusLine.micros(p.pauseP50()), StatusLine.micros(p.pauseP99()), StatusLine.micros(p.pauseMax()),
                     p.endReason() == null ? "" : "; ended: " + p.endReason());
+        }
+        if (s.lostSamples() > 0) {
+            out.printf("%d samples are not in the recordings: committing them to JFR fell behind or failed%n", s.lostSamples());
         }
     }
 
