@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -91,7 +92,7 @@ bool time_is_up()
 	}
 
 // ---------------------------------------------------------------------------------
-// Safety-test options of --run: --counters, --count-sigterm, --children, --timer, --crash.
+// Safety-test options of --run: --counters, --count-sigterm, --children, --timer, --crash, --heap.
 // Their work runs on the main thread in the middle of the workload, called from the busy
 // loop of burn_ns (about every microsecond) and from the ppoll of sleep_ns, the way
 // Zeek's main loop handles its timers and child processes.
@@ -236,6 +237,21 @@ const char* g_crash_name = "";
 uint64_t g_crash_at_ns = UINT64_MAX;
 volatile sig_atomic_t g_crash_requested = 0;
 const char* g_argv0 = "mini-zeek";
+
+// --heap MB: that much memory written at start, like the state a real Zeek holds. Its exit
+// then takes the kernel milliseconds between releasing the memory and turning the process
+// into a zombie, as a real Zeek's does.
+void fill_heap(double megabytes)
+	{
+	size_t size = size_t(megabytes * 1048576);
+	void* heap = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ( heap == MAP_FAILED )
+		{
+		perror("mini-zeek: --heap");
+		exit(2);
+		}
+	memset(heap, 0x5a, size);
+	}
 
 [[noreturn]] void crash_now()
 	{
@@ -1338,7 +1354,8 @@ void report_services()
 	        "       mini-zeek --run SECONDS [--workload mixed|deep|demo] [--depth N]\n"
 	        "       mini-zeek --iterations N [--workload mixed|deep|demo] [--depth N]\n"
 	        "  with --run: [--counters] [--count-sigterm] [--children MS] [--timer MS]\n"
-	        "              [--crash segv|abort|exec|exit [--crash-after SECONDS]]  (crash on SIGUSR2 or after)\n");
+	        "              [--crash segv|abort|exec|exit [--crash-after SECONDS]]  (crash on SIGUSR2 or after)\n"
+	        "              [--heap MB]\n");
 	exit(2);
 	}
 
@@ -1359,6 +1376,7 @@ int main(int argc, char** argv)
 	bool counters = false;
 	double timer_ms = 0;
 	double crash_after = 0;
+	double heap_mb = 0;
 	g_argv0 = argv[0];
 
 	for ( int i = 1; i < argc; ++i )
@@ -1417,6 +1435,8 @@ int main(int argc, char** argv)
 			g_child_period_ns = uint64_t(positive_number(value(), "--children needs a positive number of milliseconds") * 1e6);
 		else if ( a == "--timer" )
 			timer_ms = positive_number(value(), "--timer needs a positive number of milliseconds");
+		else if ( a == "--heap" )
+			heap_mb = positive_number(value(), "--heap needs a positive number of megabytes");
 		else if ( a == "--crash-after" )
 			crash_after = positive_number(value(), "--crash-after needs a positive number of seconds");
 		else if ( a == "--crash" )
@@ -1436,8 +1456,8 @@ int main(int argc, char** argv)
 		usage(nullptr);
 	if ( crash_after > 0 && g_crash == CRASH_NONE )
 		usage("--crash-after needs --crash");
-	if ( mode != RUN && (counters || g_count_sigterm || g_child_period_ns || timer_ms > 0 || g_crash != CRASH_NONE) )
-		usage("--counters, --count-sigterm, --children, --timer and --crash need --run");
+	if ( mode != RUN && (counters || g_count_sigterm || g_child_period_ns || timer_ms > 0 || g_crash != CRASH_NONE || heap_mb > 0) )
+		usage("--counters, --count-sigterm, --children, --timer, --crash and --heap need --run");
 	if ( timer_ms > 0 )
 		{
 		g_timer_interval_ns = uint64_t(timer_ms * 1e6);
@@ -1458,6 +1478,8 @@ int main(int argc, char** argv)
 		g_costs[s] = g_checkpoint_mode ? 200 : workload->costs[s];
 
 	build_scripts(depth);
+	if ( heap_mb > 0 )
+		fill_heap(heap_mb);
 
 	printf("ready pid=%d family=%s\n", int(getpid()), family_name());
 	if ( counters )

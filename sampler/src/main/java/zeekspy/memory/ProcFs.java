@@ -76,10 +76,7 @@ public final class ProcFs {
     public static boolean isKernelThread(int pid) {
         final long pfKthread = 0x00200000;
         try {
-            String text = readText(pid, "stat");
-            // Field 9 (flags) is the 7th after the command name's closing parenthesis.
-            String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
-            return (Long.parseLong(fields[6]) & pfKthread) != 0;
+            return (stateAndFlags(pid).flags() & pfKthread) != 0;
         } catch (RuntimeException e) {
             return false;
         }
@@ -91,6 +88,33 @@ public final class ProcFs {
         } catch (ProcessAccessException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code pid} has exited or is on its way out: gone, a zombie, or its main thread
+     * inside the kernel's exit (PF_EXITING in the flags of /proc/PID/stat). The exit releases
+     * the address space well before the process turns zombie (for a process with gigabytes of
+     * memory, for many milliseconds), so a process whose memory has gone yet which is still no
+     * zombie has not necessarily executed a new program.
+     */
+    public static boolean isExiting(int pid) {
+        final long pfExiting = 0x00000004;
+        StateAndFlags stat;
+        try {
+            stat = stateAndFlags(pid);
+        } catch (ProcessAccessException e) {
+            return !exists(pid);
+        }
+        return stat.state() == 'Z' || stat.state() == 'X' || (stat.flags() & pfExiting) != 0;
+    }
+
+    private record StateAndFlags(char state, long flags) {}
+
+    private static StateAndFlags stateAndFlags(int pid) {
+        String text = readText(pid, "stat");
+        // Field 3 (state) follows the command name's closing parenthesis; field 9 (flags) is the 7th after it.
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
+        return new StateAndFlags(fields[0].charAt(0), Long.parseLong(fields[6]));
     }
 
     public static List<Mapping> maps(int pid) {

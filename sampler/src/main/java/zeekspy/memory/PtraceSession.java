@@ -897,7 +897,7 @@ public final class PtraceSession implements AutoCloseable {
 
     /** The tracee left us without an exit status: another thread executed a program, or it is gone. */
     private Result lost() {
-        if (ProcFs.exists(pid) && !ProcFs.isZombie(pid)) {
+        if (!ProcFs.isExiting(pid)) {
             // A thread other than the main one called execve: the kernel ends the traced main
             // thread and gives its pid to the new program without reporting anything to us.
             return execed();

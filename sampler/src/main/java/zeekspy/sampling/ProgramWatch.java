@@ -113,7 +113,7 @@ final class ProgramWatch implements AutoCloseable {
 
     /** One line on why {@link #sameProgram()} became false. */
     String endMessage() {
-        if (ProcFs.exists(pid) && !ProcFs.isZombie(pid)) {
+        if (!ProcFs.isExiting(pid)) {
             String program;
             try {
                 program = ProcFs.exeTarget(pid);

@@ -63,6 +63,7 @@ class ProcFsTest {
     void readsThreadStateAndSyscall() throws Exception {
         try (Helper sleeper = Helper.start("sleep"); Helper spinner = Helper.start("spin")) {
             Await.until(() -> ProcFs.mainThreadState(sleeper.pid) == 'S', "sleeping");
+            assertFalse(ProcFs.isExiting(sleeper.pid));
             Await.until(() -> {
                 int syscall = ProcFs.currentSyscall(sleeper.pid, sleeper.pid).orElse(-2);
                 boolean arm = System.getProperty("os.arch").equals("aarch64");
@@ -106,6 +107,7 @@ class ProcFsTest {
         ProcessAccessException e = assertThrows(ProcessAccessException.class, () -> ProcFs.maps(999_999_999));
         assertEquals("no process with pid 999999999", e.getMessage());
         assertFalse(ProcFs.exists(999_999_999));
+        assertTrue(ProcFs.isExiting(999_999_999), "gone counts as exited");
         assertEquals(-1, ProcFs.tracerPid(999_999_999));
     }
 

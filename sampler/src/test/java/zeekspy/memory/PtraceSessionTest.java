@@ -376,6 +376,7 @@ class PtraceSessionTest {
             String line = new BufferedReader(new InputStreamReader(parent.getInputStream())).readLine();
             int zombie = Integer.parseInt(line.substring("zombie=".length()));
             Await.until(() -> ProcFs.isZombie(zombie), "zombie");
+            assertTrue(ProcFs.isExiting(zombie));
             ProcessAccessException e = assertThrows(ProcessAccessException.class, () -> PtraceSession.seize(zombie));
             assertEquals(ProcessAccessException.Reason.ZOMBIE, e.reason());
             assertEquals("process " + zombie + " is a zombie", e.getMessage());
