@@ -32,6 +32,7 @@ import zeekspy.memory.ProcessAccessException;
 import zeekspy.memory.PtraceSession;
 import zeekspy.memory.SpawnedProcess;
 import zeekspy.record.SamplingSession;
+import zeekspy.sampling.RealtimePriority;
 import zeekspy.sampling.Sampler;
 import zeekspy.sampling.SamplerStatistics;
 import zeekspy.sampling.ZeekProcess;
@@ -240,6 +241,11 @@ public final class RecordCommand implements Callable<Integer> {
             }
             session.start();
             sampling = true;
+            String denied = options.sleepsBetweenTicks() ? RealtimePriority.check() : null;
+            if (denied != null) {
+                err.println("zeek-spy: no real-time priority for sampling (" + denied + "): when every CPU is busy,"
+                        + " samples come late and lean towards where Zeek gives up its CPU; root or CAP_SYS_NICE allows it");
+            }
             if (!quiet) {
                 err.println("zeek-spy: recording " + describe(processes) + " at " + formatRate(options.rate()) + " Hz ("
                         + (options.mode() == Sampler.Mode.BLOCKING ? "blocking" : "non-blocking") + ")"

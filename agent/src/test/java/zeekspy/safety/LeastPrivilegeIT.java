@@ -90,6 +90,9 @@ class LeastPrivilegeIT {
             assertEquals(USER, Files.getOwner(jfr).getName());
             // The JVM's environment node name is in /proc/PID/environ, which only root may read: it comes from memory.
             assertTrue(r.stderr().contains("pid " + zeek.pid() + " (worker-lp)"), r.stderr());
+            // Real-time priority needs CAP_SYS_NICE: it samples without, and says what that costs.
+            assertTrue(r.stderr().contains("zeek-spy: no real-time priority for sampling (sched_setscheduler: Operation not"
+                    + " permitted): when every CPU is busy, samples come late"), r.stderr());
 
             List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
             RecordedEvent process = only(events, ZeekJfrFormat.PROCESS_EVENT);

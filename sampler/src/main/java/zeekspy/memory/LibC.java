@@ -98,6 +98,26 @@ public final class LibC {
     /** close(2). */
     public static native int close(int fd);
 
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+    /** Or'ed into the policy: a child forked by the thread starts with the normal policy. */
+    public static final int SCHED_RESET_ON_FORK = 0x40000000;
+
+    /** sched_setscheduler(2); {@code param} holds the one field of struct sched_param. Pid 0: the calling thread. */
+    public static native int sched_setscheduler(int pid, int policy, int[] param);
+
+    /** sched_getscheduler(2): the policy, with SCHED_RESET_ON_FORK if set. */
+    public static native int sched_getscheduler(int pid);
+
+    /** Bytes of the CPU masks passed to the affinity calls: 1024 CPUs, glibc's cpu_set_t. */
+    public static final int CPU_SET_BYTES = 128;
+
+    /** sched_getaffinity(2) of thread {@code tid} (0: the calling thread) into {@code mask}, one bit per CPU. */
+    public static native int sched_getaffinity(int tid, long size, long[] mask);
+
+    /** sched_setaffinity(2). */
+    public static native int sched_setaffinity(int tid, long size, long[] mask);
+
     /** The errno left by the last native call of this thread. */
     public static int errno() {
         return Native.getLastError();

@@ -54,6 +54,14 @@ public final class Sampler {
         public long periodNanos() {
             return Math.max(1, Math.round(1e9 / rate));
         }
+
+        /**
+         * Whether the sampling thread sleeps between ticks, rather than spinning to each: then it
+         * gets real-time priority ({@link RealtimePriority}).
+         */
+        public boolean sleepsBetweenTicks() {
+            return periodNanos() >= NO_SPIN_PERIOD_NANOS;
+        }
     }
 
     /** Sleeping is imprecise by ~50 µs; at short periods the last stretch before a tick is spun. */
@@ -103,6 +111,8 @@ public final class Sampler {
     private StackReader runningReader;
     private final List<ScriptFrame> discarded = new ArrayList<>();
     private int warmUpReadsLeft = WARM_UP_READS;
+    /** Whether the sampling thread has real-time priority ({@link RealtimePriority}). */
+    private boolean realtime;
     private long warmUpSyscalls;
 
     // Result of the sample being taken, written inside the pause.
@@ -181,17 +191,43 @@ public final class Sampler {
     }
 
     private String loop() {
+        long[] cpus = CpuAffinity.avoidPinnedCpuOf(process.pid());
+        realtime = options.sleepsBetweenTicks() && RealtimePriority.raise() == null;
         try (SyscallProbe probe = SyscallProbe.open(process.pid(), process.pid())) {
             syscallProbe = probe;
             syscallsBefore = process.memory().syscalls();
             return tick();
         } catch (ProcessGoneException e) {
             return ended(e.getMessage());
+        } finally {
+            // The thread may be the caller's (run() in non-blocking mode).
+            if (realtime) {
+                RealtimePriority.drop();
+            }
+            if (cpus != null) {
+                CpuAffinity.restore(cpus);
+            }
         }
     }
 
-    /** Warm-up reads until {@code deadline}, with the running reader. */
+    /**
+     * Warm-up reads until {@code deadline}, with the running reader, at normal priority: a
+     * real-time thread would hold its CPU for the whole stretch, against Zeek if it runs there.
+     */
     private void warmUp(long deadline) {
+        if (realtime) {
+            RealtimePriority.drop();
+        }
+        try {
+            warmUpReads(deadline);
+        } finally {
+            if (realtime) {
+                RealtimePriority.raise();
+            }
+        }
+    }
+
+    private void warmUpReads(long deadline) {
         StackReader reader = runningReader();
         long syscalls = process.memory().syscalls();
         PtraceSession tracer = session;
@@ -277,7 +313,7 @@ public final class Sampler {
      * the tracee meanwhile.
      */
     private boolean waitUntil(long due) {
-        long spin = options.periodNanos() >= NO_SPIN_PERIOD_NANOS ? 0 : SPIN_NANOS;
+        long spin = options.sleepsBetweenTicks() ? 0 : SPIN_NANOS;
         PtraceSession tracer = session;
         boolean served = false;
         while (!stopRequested) {
