@@ -24,6 +24,10 @@ import zeekspy.stack.StackReader;
  * reads while Zeek runs and counts samples whose stack changed meanwhile as torn. Without ptrace
  * to report an exec, it checks after each read that the process still runs the same program
  * ({@link ProgramWatch}), so no sample of another program is ever passed on.
+ *
+ * <p>While it samples, the sampling thread runs real-time at rates where it sleeps between
+ * ticks ({@link RealtimePriority}) and off the CPU a pinned Zeek runs on ({@link CpuAffinity}),
+ * so that a busy machine neither delays its ticks nor bends its samples.
  */
 public final class Sampler {
     /** How samples are taken. */
