@@ -52,7 +52,8 @@ public final class ProcFs {
     }
 
     /** Scheduling state and CPU times of one thread; times are in clock ticks ({@link #clockTicksPerSecond()}). */
-    public record ThreadStat(char state, long utimeTicks, long stimeTicks) {}
+    /** A thread's state letter, its flags (PF_* of the kernel) and CPU times. */
+    public record ThreadStat(char state, long flags, long utimeTicks, long stimeTicks) {}
 
     /** The path to open to read the executable of {@code pid}, even when the file was deleted or is in a container. */
     public static Path exe(int pid) {
@@ -72,11 +73,11 @@ public final class ProcFs {
         return pid > 0 && Files.isDirectory(PROC.resolve(Integer.toString(pid)));
     }
 
-    /** Whether {@code pid} is a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat): it has no user memory. */
+    /** Whether {@code pid} is a kernel thread (PF_KTHREAD in its main thread's flags): it has no user memory. */
     public static boolean isKernelThread(int pid) {
         final long pfKthread = 0x00200000;
         try {
-            return (stateAndFlags(pid).flags() & pfKthread) != 0;
+            return (threadStat(pid, pid).flags() & pfKthread) != 0;
         } catch (RuntimeException e) {
             return false;
         }
@@ -92,29 +93,20 @@ public final class ProcFs {
 
     /**
      * Whether {@code pid} has exited or is on its way out: gone, a zombie, or its main thread
-     * inside the kernel's exit (PF_EXITING in the flags of /proc/PID/stat). The exit releases
+     * inside the kernel's exit (PF_EXITING in its flags). The exit releases
      * the address space well before the process turns zombie (for a process with gigabytes of
      * memory, for many milliseconds), so a process whose memory has gone yet which is still no
      * zombie has not necessarily executed a new program.
      */
     public static boolean isExiting(int pid) {
         final long pfExiting = 0x00000004;
-        StateAndFlags stat;
+        ThreadStat stat;
         try {
-            stat = stateAndFlags(pid);
+            stat = threadStat(pid, pid);
         } catch (ProcessAccessException e) {
             return !exists(pid);
         }
         return stat.state() == 'Z' || stat.state() == 'X' || (stat.flags() & pfExiting) != 0;
-    }
-
-    private record StateAndFlags(char state, long flags) {}
-
-    private static StateAndFlags stateAndFlags(int pid) {
-        String text = readText(pid, "stat");
-        // Field 3 (state) follows the command name's closing parenthesis; field 9 (flags) is the 7th after it.
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
-        return new StateAndFlags(fields[0].charAt(0), Long.parseLong(fields[6]));
     }
 
     public static List<Mapping> maps(int pid) {
@@ -197,7 +189,7 @@ public final class ProcFs {
         }
     }
 
-    /** State and CPU times of thread {@code tid} of {@code pid}, from /proc/PID/task/TID/stat. */
+    /** State, flags and CPU times of thread {@code tid} of {@code pid}, from /proc/PID/task/TID/stat. */
     public static ThreadStat threadStat(int pid, int tid) {
         String text = readText(pid, "task/" + tid + "/stat");
         int close = text.lastIndexOf(')');
@@ -205,8 +197,9 @@ public final class ProcFs {
             throw new IllegalStateException("unreadable /proc/" + pid + "/task/" + tid + "/stat");
         }
         String[] fields = text.substring(close + 2).trim().split(" ");
-        // fields[0] is field 3 (state); utime and stime are fields 14 and 15
-        return new ThreadStat(fields[0].charAt(0), Long.parseLong(fields[11]), Long.parseLong(fields[12]));
+        // fields[0] is field 3 (state); flags is field 9, utime and stime are fields 14 and 15
+        return new ThreadStat(fields[0].charAt(0), Long.parseLong(fields[6]), Long.parseLong(fields[11]),
+                Long.parseLong(fields[12]));
     }
 
     /**
